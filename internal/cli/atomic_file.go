@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// AtomicFile is an output file that becomes visible under its final name
+// only when Commit succeeds: it is written to a temporary file in the same
+// directory (so the final rename cannot cross file systems) and renamed at
+// the end. Readers never see a partial file, and a failed or interrupted
+// command leaves nothing behind once Abort has run.
+//
+// AtomicFile is an io.WriteSeeker, so writers that patch headers at the end
+// (WAV sizes) can do so.
+type AtomicFile struct {
+	f         *os.File
+	path      string
+	overwrite bool
+	done      bool
+}
+
+// CreateAtomic starts writing the file path. Unless overwrite is set it
+// fails with ErrExists when path already exists, before anything is written,
+// and checks again in Commit.
+func CreateAtomic(path string, overwrite bool) (*AtomicFile, error) {
+	if !overwrite {
+		if err := checkAbsent(path); err != nil {
+			return nil, err
+		}
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	// A dot name keeps the temporary file out of globs and listings of
+	// finished outputs; the suffix makes a leftover (after kill -9) easy to
+	// recognise.
+	f, err := os.CreateTemp(dir, "."+base+".*.hush-tmp")
+	if err != nil {
+		return nil, err
+	}
+	return &AtomicFile{f: f, path: path, overwrite: overwrite}, nil
+}
+
+func checkAbsent(path string) error {
+	_, err := os.Lstat(path)
+	switch {
+	case err == nil:
+		return fmt.Errorf("%w: %s", ErrExists, path)
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	default:
+		return err
+	}
+}
+
+// Name returns the final path of the file.
+func (a *AtomicFile) Name() string { return a.path }
+
+// TempName returns the path of the temporary file being written.
+func (a *AtomicFile) TempName() string { return a.f.Name() }
+
+// Write writes to the temporary file.
+func (a *AtomicFile) Write(p []byte) (int, error) { return a.f.Write(p) }
+
+// Seek moves within the temporary file.
+func (a *AtomicFile) Seek(offset int64, whence int) (int64, error) {
+	return a.f.Seek(offset, whence)
+}
+
+// Commit flushes the data to disk and renames the temporary file to the
+// final path. Every step's error is returned (a full disk often shows up
+// only at Sync or Close); on error the temporary file is removed. Commit
+// after Commit or Abort is an error.
+func (a *AtomicFile) Commit() error {
+	if a.done {
+		return fmt.Errorf("cli: %s: commit of a finished file", a.path)
+	}
+	a.done = true
+	err := a.finish()
+	if err != nil {
+		_ = os.Remove(a.f.Name())
+	}
+	return err
+}
+
+func (a *AtomicFile) finish() error {
+	if err := a.f.Sync(); err != nil {
+		_ = a.f.Close()
+		return err
+	}
+	if err := a.f.Close(); err != nil {
+		return err
+	}
+	// CreateTemp makes the file private (0600); an output should get the
+	// usual mode, or keep the mode of the file it replaces.
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Stat(a.path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	if err := os.Chmod(a.f.Name(), mode); err != nil {
+		return err
+	}
+	if !a.overwrite {
+		// Someone may have created the file while we were writing; the
+		// window between this check and the rename is accepted.
+		if err := checkAbsent(a.path); err != nil {
+			return err
+		}
+	}
+	return os.Rename(a.f.Name(), a.path)
+}
+
+// Abort closes and removes the temporary file. It does nothing after Commit
+// or a previous Abort, so it can be deferred right after CreateAtomic.
+func (a *AtomicFile) Abort() {
+	if a.done {
+		return
+	}
+	a.done = true
+	_ = a.f.Close()
+	_ = os.Remove(a.f.Name())
+}

@@ -1,0 +1,33 @@
+package dsp
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestExpIntKnownValues(t *testing.T) {
+	// Reference values of E1 from Abramowitz & Stegun, table 5.1.
+	for _, c := range []struct{ v, e1 float64 }{
+		{0.01, 4.0379295765},
+		{0.1, 1.8229239584},
+		{0.5, 0.5597736},
+		{1, 0.2193839344},
+		{2, 0.04890051071},
+		{5, 0.001148295591},
+		{10, 4.156968929e-6},
+	} {
+		assert.InDelta(t, 1, expInt(c.v)/c.e1, 1e-6, "E1(%g)", c.v)
+	}
+}
+
+func TestHalfExpIntTableAccuracy(t *testing.T) {
+	for v := 1e-8; v < 40; v *= 1.01 {
+		want := 0.5 * expInt(float64(float32(v)))
+		got := float64(halfExpInt(float32(v)))
+		assert.InDelta(t, want, got, 1e-4+6e-4*want, "v=%g", v)
+	}
+	assert.Equal(t, float32(0), halfExpInt(100))
+	assert.False(t, math.IsInf(float64(halfExpInt(0)), 0))
+}

@@ -1,0 +1,196 @@
+package dsp
+
+// OMLSAGain computes per-bin spectral gains with the optimally-modified
+// log-spectral-amplitude rule (Cohen & Berdugo, "Speech enhancement for
+// non-stationary noise environments", 2001):
+//
+//   - the a priori SNR ξ comes from decision-directed smoothing of the
+//     previous frame's clean-speech estimate and the current a posteriori
+//     SNR γ, which is what keeps gains steady and musical noise away;
+//   - the speech-presence probability p of each bin combines the
+//     likelihood of speech given ξ and γ with an a priori absence
+//     probability q estimated from the smoothed ξ over a few bins (local),
+//     a wide band (global) and the whole frame;
+//   - the gain is the LSA gain where speech is present and the floor where
+//     it is absent, interpolated geometrically: G = G_LSA^p · G_min^(1-p).
+//
+// The floor G_min is the strength: it is the most any bin is turned down.
+// It allocates nothing after construction.
+type OMLSAGain struct {
+	lnFloor       float32   // ln G_min
+	prevSpeech    []float32 // |Ŝ|²/σ² of the previous frame, G_H1²γ
+	zeta          []float32 // recursively averaged a priori SNR
+	zetaLocal     []float32
+	zetaGlobal    []float32
+	presence      []float32 // speech-presence probability per bin, last frame
+	zetaPeak      float32
+	zetaFrameLast float32
+	started       bool
+
+	// DecisionDirected is the weight α of the previous frame in the a priori SNR.
+	DecisionDirected float32
+	// MinPriorSNR bounds ξ from below (linear power ratio); it sets how
+	// much residual noise is allowed to fluctuate.
+	MinPriorSNR float32
+}
+
+const (
+	omlsaZetaSmoothing = 0.7    // β, time smoothing of ξ for the absence estimate
+	omlsaZetaMin       = 0.1    // -10 dB: below, speech is taken as absent
+	omlsaZetaMax       = 0.3162 // -5 dB: above, speech is taken as present
+	omlsaPeakMin       = 1      // 0 dB
+	omlsaPeakMax       = 10     // 10 dB
+	omlsaMaxAbsence    = 0.95   // q never reaches 1, so onsets still pass
+	omlsaGlobalHalf    = 15     // bins either side for the global average
+)
+
+// NewOMLSAGain returns a gain rule for bins bins whose floor is maxAttenuationDB
+// below unity gain.
+func NewOMLSAGain(bins int, maxAttenuationDB float64) *OMLSAGain {
+	return &OMLSAGain{
+		lnFloor:          float32(-maxAttenuationDB / 20 * 2.302585092994046),
+		prevSpeech:       make([]float32, bins),
+		zeta:             make([]float32, bins),
+		zetaLocal:        make([]float32, bins),
+		zetaGlobal:       make([]float32, bins),
+		presence:         make([]float32, bins),
+		DecisionDirected: 0.98,
+		MinPriorSNR:      0.0031623, // -25 dB
+	}
+}
+
+// Presence returns the speech-presence probability of each bin in the last
+// frame. The slice is owned by the rule.
+func (g *OMLSAGain) Presence() []float32 { return g.presence }
+
+// Compute writes the gain of each bin to gains, given the frame's power
+// spectrum and the current noise power estimate.
+func (g *OMLSAGain) Compute(gains, power, noise []float32) {
+	n := len(power)
+	gains = gains[:n]
+	noise = noise[:n]
+	prev := g.prevSpeech[:n]
+	zeta := g.zeta[:n]
+	alpha := g.DecisionDirected
+	xiMin := g.MinPriorSNR
+
+	// A priori SNR (decision-directed) and its time-smoothed version; the
+	// absence probability uses last frame's smoothed ξ, as in the paper.
+	for k := range power {
+		gamma := min(power[k]/noise[k], 1e4)
+		var xi float32
+		if g.started {
+			xi = alpha*prev[k] + (1-alpha)*max(gamma-1, 0)
+		} else {
+			xi = max(gamma-1, 0)
+		}
+		xi = max(xi, xiMin)
+		gains[k] = xi // temporarily: ξ
+		prev[k] = gamma
+	}
+	g.started = true
+
+	g.absenceFromZeta(n)
+
+	var lnFloor = g.lnFloor
+	for k := range power {
+		xi := gains[k]
+		gamma := prev[k]
+		r := xi / (1 + xi)
+		v := r * gamma
+		// ln G_H1 = ln(ξ/(1+ξ)) + ½E1(v), never above unity gain.
+		lnGH1 := min(fastLog(r)+halfExpInt(v), 0)
+		gH1 := fastExp(lnGH1)
+		prev[k] = gH1 * gH1 * gamma
+
+		// p = 1 / (1 + q/(1-q) (1+ξ) e^-v)
+		q := g.presence[k] // holds q from absenceFromZeta
+		var p float32
+		if q < 1e-6 {
+			p = 1
+		} else {
+			p = 1 / (1 + q/(1-q)*(1+xi)*fastExp(-v))
+		}
+		g.presence[k] = p
+		gains[k] = fastExp(p*lnGH1 + (1-p)*lnFloor)
+		zeta[k] = omlsaZetaSmoothing*zeta[k] + (1-omlsaZetaSmoothing)*xi
+	}
+}
+
+// absenceFromZeta estimates the a priori speech absence probability q of
+// each bin from the smoothed a priori SNR and leaves it in g.presence.
+func (g *OMLSAGain) absenceFromZeta(n int) {
+	zeta := g.zeta[:n]
+	local := g.zetaLocal[:n]
+	global := g.zetaGlobal[:n]
+	q := g.presence[:n]
+
+	// Local: a 3-bin Hann window; global: a box of 2*15+1 bins (a running sum).
+	for k := range zeta {
+		l := zeta[max(k-1, 0)]
+		r := zeta[min(k+1, n-1)]
+		local[k] = 0.25*l + 0.5*zeta[k] + 0.25*r
+	}
+	var sum float32
+	lo, hi := 0, min(omlsaGlobalHalf, n-1)
+	for k := lo; k <= hi; k++ {
+		sum += zeta[k]
+	}
+	var frameSum float32
+	for k := range zeta {
+		global[k] = sum / float32(hi-lo+1)
+		frameSum += zeta[k]
+		if k+omlsaGlobalHalf+1 < n {
+			hi++
+			sum += zeta[hi]
+		}
+		if k-omlsaGlobalHalf >= 0 {
+			sum -= zeta[lo]
+			lo++
+		}
+	}
+	frame := frameSum / float32(n)
+
+	// Frame presence: 1 while the frame's ξ rises; as it falls, relative
+	// to the recent peak, so speech tails keep a chance.
+	var pFrame float32
+	if frame > omlsaZetaMin {
+		if frame > g.zetaFrameLast {
+			pFrame = 1
+			g.zetaPeak = min(max(frame, omlsaPeakMin), omlsaPeakMax)
+		} else {
+			pFrame = zetaLikelihood(frame, g.zetaPeak*omlsaZetaMin, g.zetaPeak*omlsaZetaMax)
+		}
+	}
+	g.zetaFrameLast = frame
+
+	for k := range q {
+		pl := zetaLikelihood(local[k], omlsaZetaMin, omlsaZetaMax)
+		pg := zetaLikelihood(global[k], omlsaZetaMin, omlsaZetaMax)
+		q[k] = min(1-pl*pg*pFrame, omlsaMaxAbsence)
+	}
+}
+
+// zetaLikelihood maps a smoothed a priori SNR to [0, 1]: 0 at or below lo,
+// 1 at or above hi, log-linear in between.
+func zetaLikelihood(z, lo, hi float32) float32 {
+	switch {
+	case z <= lo:
+		return 0
+	case z >= hi:
+		return 1
+	}
+	return fastLog(z/lo) / fastLog(hi/lo)
+}
+
+// Reset forgets all history.
+func (g *OMLSAGain) Reset() {
+	clear(g.prevSpeech)
+	clear(g.zeta)
+	clear(g.zetaLocal)
+	clear(g.zetaGlobal)
+	clear(g.presence)
+	g.zetaPeak = 0
+	g.zetaFrameLast = 0
+	g.started = false
+}

@@ -30,7 +30,8 @@ type Reader struct {
 	remaining int64 // bytes of data chunk left, or sizeUnknown
 	block     int   // bytes per frame
 	buf       []byte
-	err       error // sticky: returned once the samples before it are out
+	err       error    // sticky: returned once the samples before it are out
+	scratch   [40]byte // header fields; longer chunks are discarded past it
 }
 
 // NewReader parses the header of r up to the start of the data chunk. It
@@ -94,11 +95,10 @@ func (r *Reader) readHeader() error {
 	var (
 		haveFmt    bool
 		dataSize64 int64 = -1 // from ds64, RF64 only
-		fmtBuf     [maxFmtSize]byte
 	)
 	for {
-		var ch [8]byte
-		n, err := io.ReadFull(r.r, ch[:])
+		ch := r.scratch[:8]
+		n, err := io.ReadFull(r.r, ch)
 		if n == 0 && errors.Is(err, io.EOF) {
 			if !haveFmt {
 				return fmt.Errorf("%w: no fmt chunk", ErrFormat)
@@ -118,11 +118,11 @@ func (r *Reader) readHeader() error {
 			if size < 16 || size > maxFmtSize {
 				return fmt.Errorf("%w: fmt chunk is %d bytes, want 16..%d", ErrFormat, size, maxFmtSize)
 			}
-			p := fmtBuf[:size+size&1] // with the pad byte
-			if err := r.header(p, "fmt chunk"); err != nil {
+			p, err := r.chunkPrefix(size, "fmt chunk")
+			if err != nil {
 				return err
 			}
-			f, err := parseFmt(p[:size])
+			f, err := parseFmt(p, size)
 			if err != nil {
 				return err
 			}
@@ -135,8 +135,8 @@ func (r *Reader) readHeader() error {
 			if size < 24 || size > maxFmtSize {
 				return fmt.Errorf("%w: ds64 chunk is %d bytes, want 24..%d", ErrFormat, size, maxFmtSize)
 			}
-			p := fmtBuf[:size+size&1]
-			if err := r.header(p, "ds64 chunk"); err != nil {
+			p, err := r.chunkPrefix(size, "ds64 chunk")
+			if err != nil {
 				return err
 			}
 			if d := binary.LittleEndian.Uint64(p[8:16]); d < math.MaxInt64 {
@@ -173,13 +173,33 @@ func (r *Reader) readHeader() error {
 	}
 }
 
+// chunkPrefix reads the first bytes of a chunk of the given size into
+// r.scratch and discards the rest and the pad byte, so that a chunk body is
+// never held in memory beyond the fields we parse.
+func (r *Reader) chunkPrefix(size int64, what string) ([]byte, error) {
+	p := r.scratch[:min(size, int64(len(r.scratch)))]
+	if err := r.header(p, what); err != nil {
+		return nil, err
+	}
+	rest := size - int64(len(p)) + size&1
+	if k, err := io.CopyN(io.Discard, r.r, rest); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%w: file ends inside the %s (%d of %d bytes): %w",
+				ErrFormat, what, int64(len(p))+k, size+size&1, io.ErrUnexpectedEOF)
+		}
+		return nil, fmt.Errorf("wav: reading %s: %w", what, err)
+	}
+	return p, nil
+}
+
 func isRIFF(id []byte) bool {
 	s := string(id)
 	return s == "RIFF" || s == "RF64" || s == "BW64"
 }
 
-// parseFmt decodes and validates a fmt chunk body.
-func parseFmt(p []byte) (Format, error) {
+// parseFmt decodes and validates a fmt chunk body of the given size, of
+// which p holds the first 40 bytes at most.
+func parseFmt(p []byte, size int64) (Format, error) {
 	le := binary.LittleEndian
 	tag := le.Uint16(p[0:])
 	channels := int(le.Uint16(p[2:]))
@@ -189,7 +209,7 @@ func parseFmt(p []byte) (Format, error) {
 
 	if tag == tagExtensible {
 		if len(p) < 40 {
-			return Format{}, fmt.Errorf("%w: WAVE_FORMAT_EXTENSIBLE fmt chunk is %d bytes, want 40", ErrFormat, len(p))
+			return Format{}, fmt.Errorf("%w: WAVE_FORMAT_EXTENSIBLE fmt chunk is %d bytes, want 40", ErrFormat, size)
 		}
 		valid := int(le.Uint16(p[18:]))
 		sub := le.Uint16(p[24:])

@@ -288,15 +288,20 @@ func TestUnderlyingErrorsPassedUp(t *testing.T) {
 	})
 }
 
-func TestBadInputs(t *testing.T) {
+// badInput is a broken or unsupported file and what NewReader must say.
+type badInput struct {
+	name     string
+	file     []byte
+	eof      bool   // also wraps io.ErrUnexpectedEOF
+	contains string // in the message
+}
+
+// badInputs is the catalogue of files NewReader must refuse; the fuzz seed
+// corpus holds them too.
+func badInputs() []badInput {
 	fmt16 := fmtBody(tagPCM, 1, 8000, 2, 16)
 	data := chunk("data", pcm16(1, 2))
-	tests := []struct {
-		name     string
-		file     []byte
-		eof      bool   // also wraps io.ErrUnexpectedEOF
-		contains string // in the message
-	}{
+	return []badInput{
 		{"empty file", nil, false, "empty"},
 		{"text file", []byte("hello, I am a text file\n"), false, "not a WAV"},
 		{"two bytes", []byte("RI"), false, "not a WAV"},
@@ -330,6 +335,10 @@ func TestBadInputs(t *testing.T) {
 		{"ext 12-bit container", riff(chunk("fmt ", extFmtBody(tagPCM, 1, 8000, 2, 12, 12)), data), false, "12-bit PCM"},
 		{"truncated ds64", append(rf64(riff()), chunkSized("ds64", 28, make([]byte, 5))...), true, "ds64"},
 	}
+}
+
+func TestBadInputs(t *testing.T) {
+	tests := badInputs()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r, err := NewReader(bytes.NewReader(tt.file))

@@ -1,0 +1,626 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/hushaudio/hush/denoise"
+	"github.com/hushaudio/hush/internal/cli"
+	"github.com/hushaudio/hush/internal/wav"
+)
+
+func init() {
+	commands["clean"] = command{
+		summary: "remove background noise from a WAV file or a folder of them",
+		run: func(args []string, stdout, stderr io.Writer) int {
+			ctx, stop := cli.SignalContext(context.Background())
+			defer stop()
+			return runClean(ctx, args, cleanIO{stdin: os.Stdin, stdout: stdout, stderr: stderr})
+		},
+	}
+}
+
+// cleanHelp is the text of "hush clean --help"; the verbs are filled from
+// the denoise package's defaults, limits and latency.
+const cleanHelp = `Usage:
+  hush clean [flags] IN.wav -o OUT.wav
+  hush clean [flags] DIR -o OUTDIR
+  hush clean [flags] - -o -        (standard input to standard output)
+
+Removes background noise (hiss, hum, fans, traffic, rain, crowd murmur)
+from speech in WAV files, keeping the voice. Each channel is cleaned on its
+own. The output keeps the input's sample rate, channel count and sample
+format (16-bit stays 16-bit, float stays float); sample rates from %[2]d to
+%[3]d Hz are supported.
+
+The denoiser works on short overlapping blocks, so its raw output comes %[4]v
+late; clean compensates: the output has exactly as many samples as the
+input and lines up with it sample for sample, so it can replace the
+original in an editing timeline.
+
+Given a folder, clean processes every .wav file in it (not subfolders) into
+OUTDIR, created if needed, under the same names, several files at a time. A
+file that cannot be read is reported and skipped; the others are still
+cleaned. Outputs are written to a temporary file and renamed when complete,
+so an error or Ctrl-C never leaves a partial file behind; after an
+interruption, run again with --skip-existing to carry on.
+
+Examples:
+  hush clean interview.wav -o interview-clean.wav
+  hush clean recordings/ -o cleaned/
+  hush clean recordings/ -o cleaned/ --skip-existing    (resume)
+  cat noisy.wav | hush clean - -o - > clean.wav
+  hush clean --strength gentle podcast.wav -o podcast-clean.wav
+  hush clean --max-attenuation 30 call.wav -o call-clean.wav
+
+Flags:
+  -o PATH
+        where to write: a file, a folder, or - for standard output (required)
+  --strength gentle|balanced|aggressive
+        how far noise may be turned down:
+          gentle      12 dB, most natural, some background left
+          balanced    the library default (%[1]d dB)
+          aggressive  40 dB, quietest background, more risk of artifacts
+  --max-attenuation DB
+        the same as a number of decibels, for fine control; use either
+        this or --strength
+  --force
+        overwrite outputs that already exist (the input is never
+        overwritten)
+  --skip-existing
+        leave outputs that already exist alone and clean the rest
+  --jobs N
+        files cleaned at the same time in folder mode (default: the number
+        of CPU cores)
+  --quiet
+        print nothing but errors; no progress bar (the bar is drawn only
+        when standard error is a terminal)
+
+Exit status: 0 when everything was cleaned, 1 when a file failed, 2 for a
+usage error, 130 when interrupted.
+`
+
+// cleanChunkFrames is how many frames are read, denoised and written at a
+// time: large enough that per-call overhead vanishes, small enough that
+// memory stays flat whatever the file length.
+const cleanChunkFrames = 4096
+
+// cleanProgressMinBytes is the input size from which a single file gets a
+// progress bar: a shorter one is done before a bar would be worth reading.
+const cleanProgressMinBytes = 8 << 20
+
+// cleanIO is where the clean command reads and writes; tests supply their
+// own standard input through it.
+type cleanIO struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// cleanOptions holds the parsed flags.
+type cleanOptions struct {
+	out            string
+	maxAttenuation float64 // [dB]; 0 means the library default
+	jobs           int
+	force          bool
+	skipExisting   bool
+	quiet          bool
+}
+
+// denoiserConfig is the one place where options become a denoise.Config.
+func (o *cleanOptions) denoiserConfig(sampleRate int) denoise.Config {
+	return denoise.Config{SampleRate: sampleRate, MaxAttenuation: o.maxAttenuation}
+}
+
+// cleanStrengthDB maps a --strength name to a maximum attenuation [dB];
+// 0 means the library default.
+func cleanStrengthDB(name string) (float64, bool) {
+	switch name {
+	case "gentle":
+		return 12, true
+	case "balanced":
+		return 0, true
+	case "aggressive":
+		return 40, true
+	}
+	return 0, false
+}
+
+// runClean runs the clean command and returns its exit code; ctx is
+// cancelled on SIGINT/SIGTERM.
+func runClean(ctx context.Context, args []string, cio cleanIO) int {
+	opts, in, code, ok := cleanParseArgs(args, cio)
+	if !ok {
+		return code
+	}
+	status := cli.NewStatus(cio.stderr, cli.ShowProgress(cio.stderr, opts.quiet))
+	if in != "-" {
+		fi, err := os.Stat(in)
+		if err != nil {
+			status.Printf("hush: %v", cleanFileErr(in, err))
+			return 1
+		}
+		if fi.IsDir() {
+			return cleanDir(ctx, in, &opts, status)
+		}
+	}
+	skipped, err := cleanOne(ctx, in, &opts, cio, status)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		status.Printf("hush: interrupted; no output was written")
+		return 130
+	case err != nil:
+		status.Printf("hush: %v", err)
+		return 1
+	case skipped && !opts.quiet:
+		status.Printf("hush: %s exists; skipped (--skip-existing)", opts.out)
+	}
+	return 0
+}
+
+// cleanParseArgs parses the flags, which may come before or after the
+// input path. When ok is false the caller returns code.
+func cleanParseArgs(args []string, cio cleanIO) (opts cleanOptions, in string, code int, ok bool) {
+	flags := flag.NewFlagSet("clean", flag.ContinueOnError)
+	flags.SetOutput(io.Discard) // errors are reported below, in one line
+	var strength string
+	flags.StringVar(&opts.out, "o", "", "")
+	flags.StringVar(&strength, "strength", "", "")
+	flags.Float64Var(&opts.maxAttenuation, "max-attenuation", 0, "")
+	flags.BoolVar(&opts.force, "force", false, "")
+	flags.BoolVar(&opts.skipExisting, "skip-existing", false, "")
+	flags.IntVar(&opts.jobs, "jobs", runtime.GOMAXPROCS(0), "")
+	flags.BoolVar(&opts.quiet, "quiet", false, "")
+
+	usageErr := func(format string, a ...any) (cleanOptions, string, int, bool) {
+		fmt.Fprintf(cio.stderr, "hush clean: %s\nRun \"hush clean --help\" for usage.\n", fmt.Sprintf(format, a...))
+		return opts, "", 2, false
+	}
+	// The flag package stops at the first argument that is not a flag;
+	// parse again after each one so that "IN -o OUT" works as well as
+	// "-o OUT IN".
+	var pos []string
+	for {
+		err := flags.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			var latency any = "slightly"
+			if d, err := denoise.New(denoise.Config{}); err == nil {
+				latency = d.LatencyDuration()
+			}
+			fmt.Fprintf(cio.stdout, cleanHelp, denoise.DefaultMaxAttenuation, denoise.MinSampleRate, denoise.MaxSampleRate, latency)
+			return opts, "", 0, false
+		}
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		rest := flags.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+
+	set := map[string]bool{}
+	flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case len(pos) == 0:
+		return usageErr("missing input: give a WAV file, a folder, or - for standard input")
+	case len(pos) > 1:
+		return usageErr("one input at a time (got %d: %s); to clean many files, put them in a folder", len(pos), strings.Join(pos, " "))
+	case opts.out == "":
+		return usageErr("missing -o: say where to write the cleaned audio (a file, a folder, or - for standard output)")
+	case set["strength"] && set["max-attenuation"]:
+		return usageErr("--strength and --max-attenuation both set the strength; use one of them")
+	case opts.force && opts.skipExisting:
+		return usageErr("--force and --skip-existing contradict each other; use one of them")
+	case opts.jobs < 1:
+		return usageErr("--jobs %d: want at least 1", opts.jobs)
+	case set["max-attenuation"] && !(opts.maxAttenuation > 0 && opts.maxAttenuation <= denoise.MaxMaxAttenuation):
+		return usageErr("--max-attenuation %g: want a number of dB above 0 and at most %d, such as 12 or 30",
+			opts.maxAttenuation, denoise.MaxMaxAttenuation)
+	}
+	if set["strength"] {
+		db, ok := cleanStrengthDB(strength)
+		if !ok {
+			return usageErr("--strength %q: want gentle, balanced or aggressive", strength)
+		}
+		opts.maxAttenuation = db
+	}
+	return opts, pos[0], 0, true
+}
+
+// cleanOne cleans one input (a file or "-") into opts.out (a file, a
+// folder or "-").
+func cleanOne(ctx context.Context, in string, opts *cleanOptions, cio cleanIO, status *cli.Status) (skipped bool, err error) {
+	inName := in
+	if in == "-" {
+		inName = "standard input"
+	}
+	out := opts.out
+	if out == "-" {
+		if in != "-" {
+			if fo := cli.StatOf(cio.stdout); fo != nil {
+				if fi, err := os.Stat(in); err == nil && os.SameFile(fi, fo) {
+					return false, cleanFileErr(in, fmt.Errorf("%w: standard output is redirected to it", cli.ErrSameFile))
+				}
+			}
+		}
+		r, closeIn, err := cleanOpenInput(in, cio)
+		if err != nil {
+			return false, err
+		}
+		defer closeIn()
+		return false, cleanStream(ctx, r, cio.stdout, opts, inName, "standard output")
+	}
+	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
+		if in == "-" {
+			return false, cleanFileErr(out, errors.New("is a folder; name the output file"))
+		}
+		out = filepath.Join(out, filepath.Base(in))
+	}
+	if in == "-" {
+		if fi := cli.StatOf(cio.stdin); fi != nil {
+			if fo, err := os.Stat(out); err == nil && os.SameFile(fi, fo) {
+				return false, cleanFileErr(out, fmt.Errorf("%w: standard input comes from it; choose another output", cli.ErrSameFile))
+			}
+		}
+	}
+	var size int64 = -1
+	if fi, err := os.Stat(in); in != "-" && err == nil {
+		size = fi.Size()
+	}
+	if size >= cleanProgressMinBytes {
+		status.StartBytes(size, filepath.Base(in))
+		defer status.Finish()
+	}
+	return cleanFile(ctx, in, out, opts, cio, status)
+}
+
+// cleanFile cleans in (a path or "-") into the file out, through a
+// temporary file that is renamed only on success.
+func cleanFile(ctx context.Context, in, out string, opts *cleanOptions, cio cleanIO, status *cli.Status) (skipped bool, err error) {
+	inName := in
+	if in == "-" {
+		inName = "standard input"
+	} else {
+		same, err := cli.SameFile(in, out)
+		if err != nil {
+			return false, cleanFileErr(out, err)
+		}
+		if same {
+			return false, cleanFileErr(out, fmt.Errorf("%w: choose another output (hush never overwrites its input)", cli.ErrSameFile))
+		}
+	}
+	dst, err := cli.CreateAtomic(out, opts.force)
+	switch {
+	case errors.Is(err, cli.ErrExists) && opts.skipExisting:
+		return true, nil
+	case errors.Is(err, cli.ErrExists):
+		return false, cleanFileErr(out, errors.New("output exists; use --force to overwrite it, or --skip-existing to keep it"))
+	case err != nil:
+		return false, cleanFileErr(out, err)
+	}
+	defer dst.Abort() // removes the temporary file unless committed
+
+	r, closeIn, err := cleanOpenInput(in, cio)
+	if err != nil {
+		return false, err
+	}
+	defer closeIn()
+	if err := cleanStream(ctx, status.Reader(r), dst, opts, inName, out); err != nil {
+		return false, err
+	}
+	if err := dst.Commit(); err != nil {
+		return false, cleanFileErr(out, err)
+	}
+	return false, nil
+}
+
+// cleanOpenInput opens a path, or returns standard input for "-".
+func cleanOpenInput(in string, cio cleanIO) (r io.Reader, closeFn func(), err error) {
+	if in == "-" {
+		return cio.stdin, func() {}, nil
+	}
+	f, err := os.Open(in)
+	if err != nil {
+		return nil, nil, cleanFileErr(in, err)
+	}
+	return f, func() { _ = f.Close() }, nil
+}
+
+// cleanStream denoises the WAV stream in into out, chunk by chunk, so that
+// memory use does not depend on the length. Errors name inName or outName,
+// whichever side failed. It stops with ctx.Err() when ctx is cancelled.
+func cleanStream(ctx context.Context, in io.Reader, out io.Writer, opts *cleanOptions, inName, outName string) error {
+	r, err := wav.NewReader(in)
+	if err != nil {
+		return cleanFileErr(inName, err)
+	}
+	f := r.Format()
+	ch, err := newCleanChannels(f, opts.denoiserConfig(f.SampleRate), cleanChunkFrames)
+	if errors.Is(err, denoise.ErrSampleRate) {
+		return cleanFileErr(inName, fmt.Errorf("%w; resample it first, e.g. ffmpeg -i IN.wav -ar %d OUT.wav",
+			err, min(max(f.SampleRate, denoise.MinSampleRate), denoise.MaxSampleRate)))
+	}
+	if err != nil {
+		return cleanFileErr(inName, err)
+	}
+	w, err := wav.NewWriter(out, f)
+	if err != nil {
+		return cleanFileErr(outName, err)
+	}
+	buf := make([]float32, cleanChunkFrames*f.Channels)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, rerr := r.ReadFloat32(buf)
+		if n > 0 {
+			if err := w.WriteFloat32(ch.process(buf[:n])); err != nil {
+				return cleanFileErr(outName, err)
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return cleanFileErr(inName, rerr)
+		}
+	}
+	if err := w.WriteFloat32(ch.flush()); err != nil {
+		return cleanFileErr(outName, err)
+	}
+	if err := w.Close(); err != nil {
+		return cleanFileErr(outName, err)
+	}
+	return nil
+}
+
+// cleanChannels denoises interleaved audio with one Denoiser per channel
+// and removes the denoisers' delay, so that output sample i belongs to
+// input sample i and the output is as long as the input.
+type cleanChannels struct {
+	dens     []*denoise.Denoiser
+	channels int
+	planar   [][]float32 // one buffer per channel: max(chunk, latency) samples
+	out      []float32   // interleaved output, as long as one planar buffer per channel
+	skip     int         // delayed samples per channel still to drop from the front
+}
+
+func newCleanChannels(f wav.Format, cfg denoise.Config, chunk int) (*cleanChannels, error) {
+	c := &cleanChannels{channels: f.Channels}
+	for range f.Channels {
+		d, err := denoise.New(cfg)
+		if err != nil {
+			return nil, err
+		}
+		c.dens = append(c.dens, d)
+	}
+	c.skip = c.dens[0].Latency()
+	size := max(chunk, c.skip) // Flush needs room for Latency() samples
+	c.planar = make([][]float32, f.Channels)
+	for i := range c.planar {
+		c.planar[i] = make([]float32, size)
+	}
+	c.out = make([]float32, size*f.Channels)
+	return c, nil
+}
+
+// process denoises interleaved samples (at most chunk frames) and returns
+// the interleaved output that is ready, in a buffer reused by the next call.
+func (c *cleanChannels) process(in []float32) []float32 {
+	frames := len(in) / c.channels
+	for ch, d := range c.dens {
+		p := c.planar[ch][:frames]
+		for i := range p {
+			p[i] = in[i*c.channels+ch]
+		}
+		d.Process(p, p)
+	}
+	return c.interleave(frames)
+}
+
+// flush returns the samples the denoisers still hold, minus any delay not
+// yet dropped (when the input was shorter than the latency).
+func (c *cleanChannels) flush() []float32 {
+	frames := 0
+	for ch, d := range c.dens {
+		frames = d.Flush(c.planar[ch])
+	}
+	return c.interleave(frames)
+}
+
+// interleave drops what remains of the delay from the front of the first
+// frames samples of each planar buffer and interleaves the rest.
+func (c *cleanChannels) interleave(frames int) []float32 {
+	drop := min(c.skip, frames)
+	c.skip -= drop
+	n := frames - drop
+	out := c.out[:n*c.channels]
+	for ch := range c.dens {
+		p := c.planar[ch][drop:frames]
+		for i, v := range p {
+			out[i*c.channels+ch] = v
+		}
+	}
+	return out
+}
+
+// cleanDir cleans every .wav file in dir into the folder opts.out with
+// opts.jobs files at a time, and returns the exit code.
+func cleanDir(ctx context.Context, dir string, opts *cleanOptions, status *cli.Status) int {
+	outDir := opts.out
+	if outDir == "-" {
+		status.Printf("hush: %s is a folder: its files cannot all go to standard output; give -o OUTDIR", dir)
+		return 2
+	}
+	same, err := cli.SameFile(dir, outDir)
+	if err != nil {
+		status.Printf("hush: %v", cleanFileErr(outDir, err))
+		return 1
+	}
+	if same {
+		status.Printf("hush: %s: output folder is the input folder; choose another (hush never overwrites its input)", outDir)
+		return 1
+	}
+	if fi, err := os.Stat(outDir); err == nil && !fi.IsDir() {
+		status.Printf("hush: %s: the input is a folder, so the output must be a folder, but this is a file", outDir)
+		return 1
+	}
+	names, sizes, err := cleanListWAVs(dir)
+	if err != nil {
+		status.Printf("hush: %v", cleanFileErr(dir, err))
+		return 1
+	}
+	if len(names) == 0 {
+		status.Printf("hush: %s: no .wav files in this folder", dir)
+		return 1
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		status.Printf("hush: %v", cleanFileErr(outDir, err))
+		return 1
+	}
+
+	var total int64
+	for _, s := range sizes {
+		total += s
+	}
+	status.StartBytes(total, fmt.Sprintf("cleaning %d files", len(names)))
+	results := make([]cleanResult, len(names)) // each worker writes only its own entries
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(opts.jobs, len(names)) {
+		wg.Go(func() {
+			for i := range next {
+				in, out := filepath.Join(dir, names[i]), filepath.Join(outDir, names[i])
+				skipped, err := cleanFile(ctx, in, out, opts, cleanIO{}, status)
+				results[i] = cleanResult{done: true, skipped: skipped, err: err}
+				switch {
+				case skipped:
+					status.Add(sizes[i])
+				case err != nil && ctx.Err() == nil:
+					status.Printf("hush: %v", err)
+				}
+			}
+		})
+	}
+feed:
+	for i := range names {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	status.Finish()
+	return cleanSummary(ctx, names, results, outDir, opts, status)
+}
+
+// cleanResult is what happened to one file of a folder.
+type cleanResult struct {
+	done    bool // false for files never started because of an interruption
+	skipped bool
+	err     error
+}
+
+// cleanSummary reports a folder run and returns its exit code.
+func cleanSummary(ctx context.Context, names []string, results []cleanResult, outDir string, opts *cleanOptions, status *cli.Status) int {
+	var cleaned, skipped int
+	var failed []string
+	for i, r := range results {
+		switch {
+		case !r.done:
+		case r.skipped:
+			skipped++
+		case r.err == nil:
+			cleaned++
+		case !errors.Is(r.err, context.Canceled):
+			failed = append(failed, names[i])
+		}
+	}
+	if ctx.Err() != nil {
+		status.Printf("hush: interrupted after cleaning %d of %d files; unfinished outputs were removed. "+
+			"Run the same command with --skip-existing to carry on.", cleaned, len(names))
+		return 130
+	}
+	msg := fmt.Sprintf("cleaned %d of %d files into %s", cleaned, len(names), outDir)
+	if skipped > 0 {
+		msg += fmt.Sprintf("; skipped %d whose output exists", skipped)
+	}
+	if len(failed) > 0 {
+		status.Printf("hush: %s; %d failed: %s", msg, len(failed), strings.Join(failed, ", "))
+		return 1
+	}
+	if !opts.quiet {
+		status.Printf("hush: %s", msg)
+	}
+	return 0
+}
+
+// cleanListWAVs returns the names and sizes of the regular .wav files in
+// dir (any letter case, symbolic links followed), sorted by name.
+func cleanListWAVs(dir string) (names []string, sizes []int64, err error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, e := range entries {
+		if !strings.EqualFold(filepath.Ext(e.Name()), ".wav") || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		fi, err := os.Stat(filepath.Join(dir, e.Name()))
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		names = append(names, e.Name())
+		sizes = append(sizes, fi.Size())
+	}
+	return names, sizes, nil
+}
+
+// cleanFileError ties an error to the file the user named, so that every
+// message reads "FILE: reason" with no temporary path in it.
+type cleanFileError struct {
+	path string
+	err  error
+}
+
+func cleanFileErr(path string, err error) error {
+	var fe *cleanFileError
+	if errors.As(err, &fe) {
+		return err // already names its file
+	}
+	return &cleanFileError{path: path, err: err}
+}
+
+func (e *cleanFileError) Error() string {
+	msg := e.err.Error()
+	// os errors repeat the path, which may be a temporary file's; the
+	// message already starts with the name the user knows.
+	var pe *fs.PathError
+	if errors.As(e.err, &pe) {
+		msg = strings.Replace(msg, pe.Op+" "+pe.Path+": ", pe.Op+": ", 1)
+	}
+	var le *os.LinkError
+	if errors.As(e.err, &le) {
+		msg = strings.Replace(msg, le.Op+" "+le.Old+" "+le.New+": ", le.Op+": ", 1)
+	}
+	return e.path + ": " + msg
+}
+
+func (e *cleanFileError) Unwrap() error { return e.err }

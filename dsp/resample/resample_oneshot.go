@@ -17,28 +17,41 @@ func Resample(dst, src []float32, from, to int) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := OutputLen(len(src), from, to)
+	return r.Whole(dst, src), nil
+}
+
+// Whole resets r and converts a whole signal as [Resample] does, with r's
+// quality: delay compensated, [OutputLen] samples, written into dst's
+// storage when it is large enough (dst and src must not overlap). Reusing
+// one Resampler for many signals saves designing the filter each time.
+func (r *Resampler) Whole(dst, src []float32) []float32 {
+	r.Reset()
+	n := OutputLen(len(src), r.from, r.to)
 	if cap(dst) < n {
 		dst = make([]float32, n)
 	}
 	dst = dst[:n]
 	if r.identity {
 		copy(dst, src)
-		return dst, nil
+		return dst
 	}
 	// Drop the first Latency outputs, then flush the tail with silence.
-	skip := make([]float32, r.latency)
+	var trash [64]float32
 	var zeros [256]float32
-	out, rest, in := skip, dst, src
-	for len(out) > 0 || len(rest) > 0 {
-		if len(out) == 0 {
-			out, rest = rest, nil
-		}
+	skip := r.latency
+	out, in := dst, src
+	for len(out) > 0 {
 		if len(in) == 0 {
 			in = zeros[:]
+		}
+		if skip > 0 {
+			w, c := r.Process(trash[:min(skip, len(trash))], in)
+			skip -= w
+			in = in[c:]
+			continue
 		}
 		w, c := r.Process(out, in)
 		out, in = out[w:], in[c:]
 	}
-	return dst, nil
+	return dst
 }

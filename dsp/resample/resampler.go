@@ -79,12 +79,14 @@ func New(from, to int, q Quality) (*Resampler, error) {
 		phi := float64(row) / float64(den)
 		sum := 0.0
 		for j := range r.taps {
-			sum += k.at(phi + float64(j))
+			v := k.at(phi + float64(j))
+			c[r.taps-1-j] = float32(v)
+			sum += v
 		}
-		// Each branch sums to exactly 1, so that DC passes without a ripple
-		// at the phase period.
-		for j := range r.taps {
-			c[r.taps-1-j] = float32(k.at(phi+float64(j)) / sum)
+		// Each branch sums to 1, so that DC passes without a ripple at the
+		// phase period.
+		for j := range c {
+			c[j] = float32(float64(c[j]) / sum)
 		}
 	}
 	r.hist = make([]float32, 2*r.taps)

@@ -125,14 +125,12 @@ func bandEnvelopes(clean, est []float32, sampleRate int) (x, y [][]float64, err 
 	if sampleRate < resample.MinRate || sampleRate > resample.MaxRate {
 		return nil, nil, fmt.Errorf("%w: %d Hz, want %d..%d", ErrRate, sampleRate, resample.MinRate, resample.MaxRate)
 	}
-	xc, err := resample.Resample(nil, clean, sampleRate, stoiRate)
+	r, err := resample.New(sampleRate, stoiRate, resample.QualityDefault)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrRate, err)
 	}
-	yc, err := resample.Resample(nil, est, sampleRate, stoiRate)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", ErrRate, err)
-	}
+	xc := r.Whole(nil, clean)
+	yc := r.Whole(nil, est)
 	xs, ys, err := removeSilentFrames(xc, yc)
 	if err != nil {
 		return nil, nil, err

@@ -179,6 +179,9 @@ func TestMisalignmentHurts(t *testing.T) {
 // TestVBDReference cross-checks against scores measured independently on
 // these 23 pairs (noisy vs clean: SI-SDR 4.08 dB, ESTOI 0.623).
 func TestVBDReference(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scores 23 files")
+	}
 	if _, err := os.Stat(vbdDir); err != nil {
 		t.Skipf("no VBD data at %s", vbdDir)
 	}

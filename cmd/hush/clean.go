@@ -614,7 +614,11 @@ func (e *cleanFileError) Error() string {
 	// message already starts with the name the user knows.
 	var pe *fs.PathError
 	if errors.As(e.err, &pe) {
-		msg = strings.Replace(msg, pe.Op+" "+pe.Path+": ", pe.Op+": ", 1)
+		op := pe.Op + ": "
+		if pe.Op == "open" || pe.Op == "stat" || pe.Op == "lstat" {
+			op = "" // "no such file or directory" says it all
+		}
+		msg = strings.Replace(msg, pe.Op+" "+pe.Path+": ", op, 1)
 	}
 	var le *os.LinkError
 	if errors.As(e.err, &le) {

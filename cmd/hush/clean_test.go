@@ -140,11 +140,13 @@ func TestCleanRealFileAlignedWithInput(t *testing.T) {
 
 		// The cleaned speech must line up with the noisy speech: the
 		// cross-correlation peaks at lag 0, not at the denoiser's delay.
+		// Two seconds of speech are plenty and keep the test quick.
 		const maxLag = 400 // 25 ms at 16 kHz, more than the delay
+		from, to := maxLag, min(len(x)-maxLag, 40000)
 		best, bestLag := math.Inf(-1), 0
 		for lag := -maxLag; lag <= maxLag; lag++ {
 			var c float64
-			for i := max(0, lag); i < len(y) && i-lag < len(x); i++ {
+			for i := from; i < to; i++ {
 				c += float64(y[i]) * float64(x[i-lag])
 			}
 			if c > best {

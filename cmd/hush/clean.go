@@ -161,7 +161,7 @@ func runClean(ctx context.Context, args []string, cio cleanIO) int {
 		status.Printf("hush: %v", err)
 		return 1
 	case skipped && !opts.quiet:
-		status.Printf("hush: %s exists; skipped (--skip-existing)", opts.out)
+		status.Printf("hush: the output exists; skipped (--skip-existing)")
 	}
 	return 0
 }
@@ -278,13 +278,11 @@ func cleanOne(ctx context.Context, in string, opts *cleanOptions, cio cleanIO, s
 			}
 		}
 	}
-	var size int64 = -1
-	if fi, err := os.Stat(in); in != "-" && err == nil {
-		size = fi.Size()
-	}
-	if size >= cleanProgressMinBytes {
-		status.StartBytes(size, filepath.Base(in))
-		defer status.Finish()
+	if in != "-" {
+		if fi, err := os.Stat(in); err == nil && fi.Size() >= cleanProgressMinBytes {
+			status.StartBytes(fi.Size(), filepath.Base(in))
+			defer status.Finish()
+		}
 	}
 	return cleanFile(ctx, in, out, opts, cio, status)
 }

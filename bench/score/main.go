@@ -42,6 +42,7 @@ type config struct {
 	sets       []string
 	out        string
 	command    string
+	revision   string
 	workers    int
 	lagFiles   int // files per system checked for alignment
 	maxLagMS   float64
@@ -60,6 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&sets, "sets", sets, "comma-separated sets to score (folders under DIR/sets)")
 	fs.StringVar(&cfg.out, "o", "bench/RESULTS.md", "markdown report `FILE`")
 	fs.StringVar(&cfg.command, "command", "", "command line recorded at the top of the report")
+	fs.StringVar(&cfg.revision, "revision", "", "code revision recorded at the top of the report")
 	fs.IntVar(&cfg.workers, "workers", runtime.NumCPU(), "files scored at once")
 	fs.IntVar(&cfg.lagFiles, "lag-files", 4, "files per system and set checked for alignment")
 	fs.Float64Var(&cfg.maxLagMS, "max-lag-ms", 40, "largest misalignment searched [ms]")

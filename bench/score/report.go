@@ -27,6 +27,9 @@ func (r *report) write(w io.Writer) error {
 	if r.cfg.command != "" {
 		fmt.Fprintf(&b, "- Command: `%s`\n", r.cfg.command)
 	}
+	if r.cfg.revision != "" {
+		fmt.Fprintf(&b, "- Revision: %s\n", r.cfg.revision)
+	}
 	fmt.Fprintf(&b, "- Machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 	fmt.Fprintf(&b, "- Metrics (internal/metrics, output against the clean reference): SI-SDR and segmental SNR in dB, STOI and ESTOI in 0..1; higher is better everywhere, best per column in **bold**. \"noisy\" is the unprocessed input.\n")
 	fmt.Fprintf(&b, "- Lag: median delay of the output against the clean reference found by cross-correlation on %d files (±%.0f ms); 0 means aligned.\n", r.cfg.lagFiles, r.cfg.maxLagMS)
@@ -75,14 +78,11 @@ func (r *report) write(w io.Writer) error {
 		}}
 		for _, sys := range s.passSystems {
 			v := s.pass[sys]
-			lo := math.Inf(1)
+			lo := math.NaN()
 			for _, x := range v {
-				if !math.IsNaN(x) {
-					lo = min(lo, x)
+				if !math.IsNaN(x) && !(x >= lo) {
+					lo = x
 				}
-			}
-			if math.IsInf(lo, 1) {
-				lo = math.NaN()
 			}
 			t.rows = append(t.rows, row{label: sys, vals: []float64{mean(v), lo}})
 		}

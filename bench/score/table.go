@@ -32,8 +32,13 @@ type table struct {
 
 // cell formats v the way the column shows it.
 func (c column) cell(v float64) string {
-	if math.IsNaN(v) {
+	switch {
+	case math.IsNaN(v):
 		return "–"
+	case math.IsInf(v, 1):
+		return "∞" // e.g. the SI-SDR of a bit-exact copy
+	case math.IsInf(v, -1):
+		return "-∞"
 	}
 	return strconv.FormatFloat(v, 'f', c.digits, 64)
 }
@@ -52,7 +57,10 @@ func (t *table) bestCells() []string {
 			if j >= len(r.vals) || math.IsNaN(r.vals[j]) {
 				continue
 			}
-			v, _ := strconv.ParseFloat(c.cell(r.vals[j]), 64)
+			v := r.vals[j]
+			if !math.IsInf(v, 0) {
+				v, _ = strconv.ParseFloat(c.cell(v), 64) // compare at shown precision
+			}
 			if !have || (c.best > 0 && v > bv) || (c.best < 0 && v < bv) {
 				bv, have = v, true
 			}

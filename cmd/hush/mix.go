@@ -26,6 +26,7 @@ func runMix(args []string, stdout, stderr io.Writer) int {
 		opts   mix.Options
 		snrs   = "0,5,10,15"
 		minSec float64
+		lead   float64
 		quiet  bool
 	)
 	fs.StringVar(&opts.SpeechDir, "speech", "", "folder of clean speech `DIR` (searched recursively for *.wav)")
@@ -35,10 +36,11 @@ func runMix(args []string, stdout, stderr io.Writer) int {
 	fs.Uint64Var(&opts.Seed, "seed", 1, "random seed `N`; the same seed and inputs give byte-identical output")
 	fs.IntVar(&opts.Count, "count", 0, "number of mixtures `N` (0: one per noise file and SNR)")
 	fs.Float64Var(&minSec, "min-seconds", 0, "skip speech files shorter than `S` seconds")
+	fs.Float64Var(&lead, "lead-seconds", 0, "silence of `S` seconds put before each utterance, so mixtures start with noise alone")
 	fs.BoolVar(&opts.Force, "force", false, "write into an output folder that already holds a set")
 	fs.BoolVar(&quiet, "quiet", false, "print nothing on success")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: hush mix --speech DIR --noise DIR -o DIR [--snr 0,5,10,15] [--seed N] [--count N]
+		fmt.Fprint(stderr, `Usage: hush mix --speech DIR --noise DIR -o DIR [--snr 0,5,10,15] [--seed N] [--count N] [--lead-seconds S]
 
 Adds noise to clean speech at the given SNRs. Mixture i uses the i-th SNR
 (cycling) and the noise files in turn, with a random speech file (each used
@@ -72,6 +74,7 @@ Flags:
 		return 2
 	}
 	opts.MinSpeech = time.Duration(minSec * float64(time.Second))
+	opts.Lead = time.Duration(lead * float64(time.Second))
 	start := time.Now()
 	entries, err := mix.Generate(opts)
 	if err != nil {

@@ -21,7 +21,7 @@ func TestMixCommandWritesSet(t *testing.T) {
 	args := []string{"mix",
 		"--speech", filepath.Join(mixTestData, "clean", "cmu_arctic"),
 		"--noise", filepath.Join(mixTestData, "noise", "speech_commands_bg"),
-		"--snr", "0, 10", "--seed", "3", "--count", "3", "-o", out}
+		"--snr", "0, 10", "--seed", "3", "--count", "3", "--lead-seconds", "0.5", "-o", out}
 	var stdout, stderr bytes.Buffer
 	require.Equal(t, 0, run(args, &stdout, &stderr), stderr.String())
 	assert.Contains(t, stdout.String(), "wrote 3 mixtures")
@@ -30,6 +30,7 @@ func TestMixCommandWritesSet(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, entries, 3)
 	assert.Equal(t, []float64{0, 10, 0}, []float64{entries[0].SNR, entries[1].SNR, entries[2].SNR})
+	assert.Equal(t, 8000, entries[0].SpeechStart)
 	for _, d := range []string{"clean", "noisy", "noise"} {
 		assert.FileExists(t, filepath.Join(out, d, entries[2].Name))
 	}

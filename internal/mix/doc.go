@@ -19,6 +19,9 @@
 // sentence with gaps. The noise level is the mean power of the exact noise
 // segment added (the file looped or cut to the speech length).
 //
+// Options.Lead puts silence before each utterance, so that a mixture can
+// start with noise alone as real recordings do.
+//
 // # Reproducibility
 //
 // All random choices come from one math/rand/v2 PCG generator seeded with

@@ -33,6 +33,10 @@ type Options struct {
 	Count int
 	// MinSpeech skips speech files shorter than this; 0 keeps all.
 	MinSpeech time.Duration
+	// Lead is silence put before the speech, so that each mixture starts
+	// with noise alone, as real recordings do: denoisers that learn the
+	// noise at the start (or take a noise profile from it) get the chance.
+	Lead time.Duration
 	// Workers renders this many mixtures at once; 0 means GOMAXPROCS. The
 	// output does not depend on it.
 	Workers int
@@ -68,8 +72,8 @@ func Generate(opts Options) ([]Entry, error) {
 			return nil, fmt.Errorf("%w: SNR %v dB", ErrOptions, s)
 		}
 	}
-	if opts.Count < 0 {
-		return nil, fmt.Errorf("%w: count %d", ErrOptions, opts.Count)
+	if opts.Count < 0 || opts.Lead < 0 {
+		return nil, fmt.Errorf("%w: count %d, lead %v", ErrOptions, opts.Count, opts.Lead)
 	}
 	if opts.OutDir == "" {
 		return nil, fmt.Errorf("%w: no output folder", ErrOptions)
@@ -117,7 +121,7 @@ func Generate(opts Options) ([]Entry, error) {
 		noiseData[i] = x
 	}
 
-	plan := makePlan(opts, kept, noise, noiseData)
+	plan := makePlan(opts, kept, noise, noiseData, int(opts.Lead.Seconds()*float64(rate)))
 	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
 		return nil, err
 	}
@@ -147,7 +151,7 @@ type job struct {
 
 // makePlan draws every random choice, in a fixed order, before any audio
 // is rendered.
-func makePlan(opts Options, speech, noise []input, noiseData [][]float32) []job {
+func makePlan(opts Options, speech, noise []input, noiseData [][]float32, lead int) []job {
 	rng := rand.New(rand.NewPCG(opts.Seed, seedStream))
 	count := opts.Count
 	if count == 0 {
@@ -166,7 +170,7 @@ func makePlan(opts Options, speech, noise []input, noiseData [][]float32) []job 
 		n := (i / len(opts.SNRs)) % len(noise)
 		snr := opts.SNRs[i%len(opts.SNRs)]
 		ns := len(noiseData[n])
-		frames := int(speech[s].frames)
+		frames := lead + int(speech[s].frames)
 		var off int
 		if ns > frames {
 			off = rng.IntN(ns - frames + 1)
@@ -180,6 +184,7 @@ func makePlan(opts Options, speech, noise []input, noiseData [][]float32) []job 
 				Noise:       noise[n].rel,
 				NoiseOffset: off,
 				SNR:         snr,
+				SpeechStart: lead,
 			},
 			speech: s,
 			noise:  n,
@@ -225,6 +230,9 @@ func renderOne(outDir string, j *job, speechPath string, noise []float32, rate i
 	x, err := readMono(speechPath)
 	if err != nil {
 		return err
+	}
+	if j.SpeechStart > 0 {
+		x = append(make([]float32, j.SpeechStart, j.SpeechStart+len(x)), x...)
 	}
 	m, err := Mix(x, noise, j.NoiseOffset, j.SNR, rate)
 	if err != nil {

@@ -136,7 +136,7 @@ func TestGenerateRealRecordings(t *testing.T) {
 	entries, err := Generate(Options{
 		SpeechDir: filepath.Join(sharedData, "clean", "cmu_arctic"),
 		NoiseDir:  filepath.Join(sharedData, "noise", "speech_commands_bg"),
-		OutDir:    out, SNRs: snrs, Seed: 7, MinSpeech: time.Second,
+		OutDir:    out, SNRs: snrs, Seed: 7, MinSpeech: time.Second, Lead: 250 * time.Millisecond,
 	})
 	require.NoError(t, err)
 	require.Len(t, entries, 8) // two noises at four SNRs
@@ -161,6 +161,9 @@ func TestGenerateRealRecordings(t *testing.T) {
 			sig[k] = x
 		}
 		clean, noise, noisy := sig[0], sig[1], sig[2]
+		require.Equal(t, 4000, e.SpeechStart)
+		assert.Equal(t, make([]float32, e.SpeechStart), clean[:e.SpeechStart], "lead-in must be silent speech")
+		assert.Positive(t, meanPower(noisy[:e.SpeechStart]), "lead-in must hold noise")
 		ps, _, err := ActiveLevel(clean, 16000)
 		require.NoError(t, err)
 		assert.InDelta(t, e.SNR, db(ps)-db(meanPower(noise)), 0.5, e.Name)

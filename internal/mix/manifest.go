@@ -18,6 +18,7 @@ type Entry struct {
 	Noise       string  // noise file, slash-separated, relative to the noise folder
 	NoiseOffset int     // [samples] where in the noise file the segment starts
 	SNR         float64 // [dB] target SNR (active speech level over noise power)
+	SpeechStart int     // [samples] silence before the speech (Options.Lead)
 	Samples     int     // length of each of the three files [samples]
 	SpeechLevel float64 // [dB re full scale] active speech level of the speech file as read
 	NoiseGain   float64 // linear factor applied to the noise file to reach the SNR
@@ -32,7 +33,7 @@ func (e Entry) NoiseType() string {
 }
 
 // manifestHeader names the manifest's tab-separated columns, in order.
-var manifestHeader = []string{"name", "speech", "noise", "noise_offset", "snr_db", "samples", "speech_level_db", "noise_gain", "gain"}
+var manifestHeader = []string{"name", "speech", "noise", "noise_offset", "snr_db", "speech_start", "samples", "speech_level_db", "noise_gain", "gain"}
 
 // WriteManifest writes entries as tab-separated values with a header line.
 func WriteManifest(w io.Writer, entries []Entry) error {
@@ -42,7 +43,7 @@ func WriteManifest(w io.Writer, entries []Entry) error {
 	for _, e := range entries {
 		fmt.Fprintln(bw, strings.Join([]string{
 			e.Name, e.Speech, e.Noise, strconv.Itoa(e.NoiseOffset), g(e.SNR),
-			strconv.Itoa(e.Samples), g(e.SpeechLevel), g(e.NoiseGain), g(e.Gain),
+			strconv.Itoa(e.SpeechStart), strconv.Itoa(e.Samples), g(e.SpeechLevel), g(e.NoiseGain), g(e.Gain),
 		}, "\t"))
 	}
 	return bw.Flush()
@@ -66,13 +67,14 @@ func ReadManifest(r io.Reader) ([]Entry, error) {
 			return nil, fmt.Errorf("%w: line %d: %d fields, want %d", ErrManifest, line, len(f), len(manifestHeader))
 		}
 		e := Entry{Name: f[0], Speech: f[1], Noise: f[2]}
-		var errs [6]error
+		var errs [7]error
 		e.NoiseOffset, errs[0] = strconv.Atoi(f[3])
 		e.SNR, errs[1] = strconv.ParseFloat(f[4], 64)
-		e.Samples, errs[2] = strconv.Atoi(f[5])
-		e.SpeechLevel, errs[3] = strconv.ParseFloat(f[6], 64)
-		e.NoiseGain, errs[4] = strconv.ParseFloat(f[7], 64)
-		e.Gain, errs[5] = strconv.ParseFloat(f[8], 64)
+		e.SpeechStart, errs[2] = strconv.Atoi(f[5])
+		e.Samples, errs[3] = strconv.Atoi(f[6])
+		e.SpeechLevel, errs[4] = strconv.ParseFloat(f[7], 64)
+		e.NoiseGain, errs[5] = strconv.ParseFloat(f[8], 64)
+		e.Gain, errs[6] = strconv.ParseFloat(f[9], 64)
 		for i, err := range errs {
 			if err != nil {
 				return nil, fmt.Errorf("%w: line %d, column %s: %v", ErrManifest, line, manifestHeader[i+3], err)

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestBestLagFindsDelay(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	ref := make([]float32, 4000)
+	for i := range ref {
+		ref[i] = float32(rng.NormFloat64())
+	}
+	for _, d := range []int{0, 1, 37, -25} {
+		est := make([]float32, len(ref))
+		for i := range est {
+			if j := i - d; j >= 0 && j < len(ref) {
+				est[i] = 0.3 * ref[j] // delayed by d and quieter
+			}
+		}
+		lag, corr := bestLag(ref, est, 50)
+		assert.Equal(t, d, lag)
+		assert.Greater(t, corr, 0.95)
+	}
+}

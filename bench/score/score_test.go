@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hushaudio/hush/internal/mix"
+	"github.com/hushaudio/hush/internal/wav"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func writeWAV(t *testing.T, p string, x []float32) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+	require.NoError(t, wav.WriteFile(p, x, wav.Format{SampleRate: 16000, Channels: 1, Encoding: wav.PCM, BitsPerSample: 16}))
+}
+
+// fakeWork builds a tiny bench work folder: a set of two files, a "good"
+// system that returns the clean speech plus a little noise, and a "late"
+// system whose output is 40 samples behind.
+func fakeWork(t *testing.T) string {
+	work := t.TempDir()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for k, name := range []string{"a.wav", "b.wav"} {
+		n := 16000 * 2
+		clean, noisy, good, late := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+		for i := range clean {
+			env := float32(math.Sin(math.Pi * float64(i%8000) / 8000))
+			clean[i] = 0.3 * env * float32(math.Sin(2*math.Pi*float64(200+100*k)*float64(i)/16000)+0.3*rng.NormFloat64())
+			noise := 0.05 * float32(rng.NormFloat64())
+			noisy[i] = clean[i] + noise
+			good[i] = clean[i] + noise/10
+		}
+		copy(late[40:], good)
+		writeWAV(t, filepath.Join(work, "sets", "s", "clean", name), clean)
+		writeWAV(t, filepath.Join(work, "sets", "s", "noisy", name), noisy)
+		writeWAV(t, filepath.Join(work, "out", "s", "good", name), good)
+		writeWAV(t, filepath.Join(work, "out", "s", "late", name), late)
+		writeWAV(t, filepath.Join(work, "pass", "s", "good", name), good)
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(work, "times.tsv"), []byte("s\tgood\t0.5\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(work, "systems.tsv"), []byte("good\tthe good one\n"), 0o644))
+	return work
+}
+
+func TestScoreWritesReport(t *testing.T) {
+	work := fakeWork(t)
+	out := filepath.Join(t.TempDir(), "R.md")
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"--work", work, "--sets", "s", "-o", out, "--command", "bench/run --x", "--revision", "abc123"}, &stdout, &stderr)
+	require.Equal(t, 0, code, stderr.String())
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	rep := string(b)
+	assert.Contains(t, rep, "Command: `bench/run --x`")
+	assert.Contains(t, rep, "Revision: abc123")
+	assert.Contains(t, rep, "| good | the good one |")
+	assert.Contains(t, rep, "## s: 2 files, 4 s at 16000 Hz")
+	assert.Contains(t, rep, "## Clean passthrough: s")
+	// The late system is found 40 samples late, both in the table and as
+	// a warning.
+	assert.Contains(t, stderr.String(), "late: output is misaligned by 40 samples")
+	assert.Regexp(t, `\| late \|( [-0-9.*]+ \|){4} 40 \|`, rep)
+	// The good system beats the input on SI-SDR and gets the bold.
+	line := tableLine(rep[strings.Index(rep, "## s:"):], "| good |")
+	assert.True(t, strings.HasPrefix(line, "| good | **"), line)
+	assert.Contains(t, line, "| 0 | 0.5 | 0.1250 |") // lag, time, RTF
+	// Clean passthrough: a copy with noise about 30 dB down.
+	assert.Regexp(t, `\| good \| \*\*[23][0-9]\.[0-9]+\*\* \| \*\*[23][0-9]\.[0-9]+\*\* \|`, rep[strings.Index(rep, "Clean passthrough"):])
+}
+
+func tableLine(text, prefix string) string {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return l
+		}
+	}
+	return ""
+}
+
+func TestScoreFlagsMissingOutputs(t *testing.T) {
+	work := fakeWork(t)
+	require.NoError(t, os.Remove(filepath.Join(work, "out", "s", "good", "b.wav")))
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"--work", work, "--sets", "s", "-o", filepath.Join(t.TempDir(), "R.md")}, &stdout, &stderr)
+	require.Equal(t, 0, code, stderr.String())
+	assert.Contains(t, stderr.String(), "good: 1 problems, first: b.wav")
+}
+
+func TestScoreRejectsMissingSet(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 1, run([]string{"--work", t.TempDir(), "--sets", "none"}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "no noisy files")
+	assert.Equal(t, 2, run(nil, &stdout, &stderr))
+}
+
+func TestGroupings(t *testing.T) {
+	g := snrBins(map[string]float64{"a": -1, "b": 7, "c": 22})
+	assert.Equal(t, []string{"< 5 dB", "5–10 dB", "≥ 15 dB"}, g.labels)
+	assert.Equal(t, "≥ 15 dB", g.of["c"])
+
+	gs := manifestGroupings([]mix.Entry{
+		{Name: "1.wav", Noise: "blanket/rain.wav", SNR: 10},
+		{Name: "2.wav", Noise: "x/birds.wav", SNR: -5},
+		{Name: "3.wav", Noise: "blanket/rain.wav", SNR: 2.5},
+	})
+	require.Len(t, gs, 2)
+	assert.Equal(t, []string{"-5 dB", "2.5 dB", "10 dB"}, gs[0].labels)
+	assert.Equal(t, []string{"birds", "rain"}, gs[1].labels)
+	assert.Equal(t, "rain", gs[1].of["3.wav"])
+}

@@ -20,7 +20,6 @@ type OMLSAGain struct {
 	lnFloor       float32   // ln G_min
 	prevSpeech    []float32 // |Ŝ|²/σ² of the previous frame, G_H1²γ
 	zeta          []float32 // recursively averaged a priori SNR
-	zetaLocal     []float32
 	zetaGlobal    []float32
 	presence      []float32 // speech-presence probability per bin, last frame
 	zetaPeak      float32
@@ -32,6 +31,10 @@ type OMLSAGain struct {
 	// MinPriorSNR bounds ξ from below (linear power ratio); it sets how
 	// much residual noise is allowed to fluctuate.
 	MinPriorSNR float32
+	// MaxAbsence caps the a priori speech-absence probability q, so that
+	// speech onsets in bins judged empty still get through.
+	MaxAbsence float32
+	Rule       int
 }
 
 const (
@@ -40,7 +43,6 @@ const (
 	omlsaZetaMax       = 0.3162 // -5 dB: above, speech is taken as present
 	omlsaPeakMin       = 1      // 0 dB
 	omlsaPeakMax       = 10     // 10 dB
-	omlsaMaxAbsence    = 0.95   // q never reaches 1, so onsets still pass
 	omlsaGlobalHalf    = 15     // bins either side for the global average
 )
 
@@ -51,17 +53,25 @@ func NewOMLSAGain(bins int, maxAttenuationDB float64) *OMLSAGain {
 		lnFloor:          float32(-maxAttenuationDB / 20 * 2.302585092994046),
 		prevSpeech:       make([]float32, bins),
 		zeta:             make([]float32, bins),
-		zetaLocal:        make([]float32, bins),
 		zetaGlobal:       make([]float32, bins),
 		presence:         make([]float32, bins),
 		DecisionDirected: 0.98,
 		MinPriorSNR:      0.0031623, // -25 dB
+		MaxAbsence:       0.95,
 	}
 }
 
 // Presence returns the speech-presence probability of each bin in the last
 // frame. The slice is owned by the rule.
 func (g *OMLSAGain) Presence() []float32 { return g.presence }
+
+// MinPresence returns the lowest speech-presence probability a bin can
+// get: with the absence probability at its cap, ξ at its minimum and no
+// evidence from γ.
+func (g *OMLSAGain) MinPresence() float32 {
+	q := g.MaxAbsence
+	return 1 / (1 + q/(1-q)*(1+g.MinPriorSNR))
+}
 
 // Compute writes the gain of each bin to gains, given the frame's power
 // spectrum and the current noise power estimate.
@@ -112,7 +122,14 @@ func (g *OMLSAGain) Compute(gains, power, noise []float32) {
 			p = 1 / (1 + q/(1-q)*(1+xi)*fastExp(-v))
 		}
 		g.presence[k] = p
-		gains[k] = fastExp(p*lnGH1 + (1-p)*lnFloor)
+		switch g.Rule {
+		case 1: // LSA with floor
+			gains[k] = fastExp(max(lnGH1, lnFloor))
+		case 2: // Wiener with floor
+			gains[k] = max(r, fastExp(lnFloor))
+		default:
+			gains[k] = fastExp(p*lnGH1 + (1-p)*lnFloor)
+		}
 		zeta[k] = omlsaZetaSmoothing*zeta[k] + (1-omlsaZetaSmoothing)*xi
 	}
 }
@@ -121,16 +138,10 @@ func (g *OMLSAGain) Compute(gains, power, noise []float32) {
 // each bin from the smoothed a priori SNR and leaves it in g.presence.
 func (g *OMLSAGain) absenceFromZeta(n int) {
 	zeta := g.zeta[:n]
-	local := g.zetaLocal[:n]
 	global := g.zetaGlobal[:n]
 	q := g.presence[:n]
 
-	// Local: a 3-bin Hann window; global: a box of 2*15+1 bins (a running sum).
-	for k := range zeta {
-		l := zeta[max(k-1, 0)]
-		r := zeta[min(k+1, n-1)]
-		local[k] = 0.25*l + 0.5*zeta[k] + 0.25*r
-	}
+	// Local: a 3-bin Hann window (below); global: a box of 2*15+1 bins (a running sum).
 	var sum float32
 	lo, hi := 0, min(omlsaGlobalHalf, n-1)
 	for k := lo; k <= hi; k++ {
@@ -165,9 +176,10 @@ func (g *OMLSAGain) absenceFromZeta(n int) {
 	g.zetaFrameLast = frame
 
 	for k := range q {
-		pl := zetaLikelihood(local[k], omlsaZetaMin, omlsaZetaMax)
+		local := 0.25*zeta[max(k-1, 0)] + 0.5*zeta[k] + 0.25*zeta[min(k+1, n-1)]
+		pl := zetaLikelihood(local, omlsaZetaMin, omlsaZetaMax)
 		pg := zetaLikelihood(global[k], omlsaZetaMin, omlsaZetaMax)
-		q[k] = min(1-pl*pg*pFrame, omlsaMaxAbsence)
+		q[k] = min(1-pl*pg*pFrame, g.MaxAbsence)
 	}
 }
 
@@ -187,7 +199,6 @@ func zetaLikelihood(z, lo, hi float32) float32 {
 func (g *OMLSAGain) Reset() {
 	clear(g.prevSpeech)
 	clear(g.zeta)
-	clear(g.zetaLocal)
 	clear(g.zetaGlobal)
 	clear(g.presence)
 	g.zetaPeak = 0

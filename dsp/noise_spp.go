@@ -15,13 +15,28 @@ type SPPNoiseEstimator struct {
 	noise    []float32
 	meanProb []float32 // smoothed presence probability, to detect stagnation
 	frames   int
+
+	// A minimum-statistics ceiling: the minimum of the smoothed power over
+	// the last one to two windows of minWindow frames, which speech cannot
+	// raise unless it lasts that long without a pause. It stops speech from
+	// creeping into the estimate during long utterances.
+	smoothed  []float32
+	minOld    []float32 // minimum over the previous window
+	minCur    []float32 // minimum over the current window so far
+	minFrames int
+
+	// CeilingFactor bounds the estimate by this multiple of the minimum
+	// statistic (which underestimates the mean noise power); 0 disables it.
+	CeilingFactor float32
+
+	// PriorSNR is the typical SNR of speech where present, ξ_H1 (linear).
+	PriorSNR float32
+	// Smoothing is the recursive averaging constant of the noise power,
+	// per frame: closer to 1 tracks more slowly.
+	Smoothing float32
 }
 
 const (
-	// sppPriorSNR is the typical SNR of speech where present, ξ_H1 = 15 dB.
-	sppPriorSNR = 31.622776
-	// sppSmoothing is the recursive averaging constant of the noise power.
-	sppSmoothing = 0.8
 	// sppMaxProb caps the presence probability when it has stayed near one
 	// for long, so that a step up in noise level cannot freeze the estimate.
 	sppMaxProb = 0.99
@@ -32,8 +47,14 @@ const (
 // NewSPPNoiseEstimator returns an estimator for spectra of bins bins.
 func NewSPPNoiseEstimator(bins int) *SPPNoiseEstimator {
 	return &SPPNoiseEstimator{
-		noise:    make([]float32, bins),
-		meanProb: make([]float32, bins),
+		noise:         make([]float32, bins),
+		meanProb:      make([]float32, bins),
+		smoothed:      make([]float32, bins),
+		minOld:        make([]float32, bins),
+		minCur:        make([]float32, bins),
+		CeilingFactor: 4,
+		PriorSNR:      31.622776, // 15 dB, as in the paper
+		Smoothing:     0.8,
 	}
 }
 
@@ -59,12 +80,16 @@ func (e *SPPNoiseEstimator) Update(power []float32) {
 		// recursion quickly corrects an overestimate if it held speech.
 		for k, p := range power {
 			noise[k] = max(p, noiseFloorPower)
+			e.smoothed[k] = p
+			e.minOld[k] = p
+			e.minCur[k] = p
 		}
 		e.frames++
 		return
 	}
-	const logPrior = 3.4843 // ln(1 + ξ_H1)
-	const ratio = sppPriorSNR / (1 + sppPriorSNR)
+	logPrior := fastLog(1 + e.PriorSNR)
+	ratio := e.PriorSNR / (1 + e.PriorSNR)
+	alpha := e.Smoothing
 	for k, p := range power {
 		n := noise[k]
 		// P(H1|y) = 1 / (1 + (1+ξ) exp(-|y|²/σ² · ξ/(1+ξ))) for equal priors.
@@ -75,14 +100,45 @@ func (e *SPPNoiseEstimator) Update(power []float32) {
 			prob = min(prob, sppMaxProb)
 		}
 		expected := prob*n + (1-prob)*p
-		noise[k] = max(sppSmoothing*n+(1-sppSmoothing)*expected, noiseFloorPower)
+		noise[k] = max(alpha*n+(1-alpha)*expected, noiseFloorPower)
+	}
+	if c := e.CeilingFactor; c > 0 {
+		e.applyCeiling(power, c)
 	}
 	e.frames++
+}
+
+// minWindow is the length of one minimum-search window in frames (0.64 s
+// at 10 ms frames): the ceiling follows a rise in noise after 0.64 to 1.28 s.
+const minWindow = 64
+
+func (e *SPPNoiseEstimator) applyCeiling(power []float32, factor float32) {
+	noise := e.noise[:len(power)]
+	smoothed := e.smoothed[:len(power)]
+	minOld := e.minOld[:len(power)]
+	minCur := e.minCur[:len(power)]
+	for k, p := range power {
+		s := 0.85*smoothed[k] + 0.15*p
+		smoothed[k] = s
+		m := min(minCur[k], s)
+		minCur[k] = m
+		noise[k] = max(min(noise[k], factor*min(m, minOld[k])), noiseFloorPower)
+	}
+	e.minFrames++
+	if e.minFrames == minWindow {
+		copy(minOld, minCur)
+		copy(minCur, smoothed)
+		e.minFrames = 0
+	}
 }
 
 // Reset forgets all history.
 func (e *SPPNoiseEstimator) Reset() {
 	clear(e.noise)
 	clear(e.meanProb)
+	clear(e.smoothed)
+	clear(e.minOld)
+	clear(e.minCur)
+	e.minFrames = 0
 	e.frames = 0
 }

@@ -1,0 +1,59 @@
+package denoise
+
+import (
+	"fmt"
+	"math"
+)
+
+// Defaults used for zero Config fields.
+const (
+	// DefaultSampleRate is used when Config.SampleRate is 0 [Hz]; it is the
+	// rate of WebRTC, Opus and most call stacks.
+	DefaultSampleRate = 48000
+	// DefaultMaxAttenuation is used when Config.MaxAttenuation is 0 [dB]. It
+	// keeps a little of the background, which sounds natural in calls and
+	// protects quiet speech; raise it for a more aggressive result.
+	DefaultMaxAttenuation = 24
+	// MinSampleRate and MaxSampleRate bound Config.SampleRate [Hz].
+	MinSampleRate = 8000
+	MaxSampleRate = 48000
+	// MaxMaxAttenuation bounds Config.MaxAttenuation [dB]; beyond it the
+	// floor is below anything audible.
+	MaxMaxAttenuation = 100
+)
+
+// Config configures a Denoiser. The zero value is a valid configuration: every
+// zero field means its documented default.
+type Config struct {
+	// SampleRate of the audio [Hz], from 8000 to 48000; 0 means 48000. The
+	// Denoiser works natively at the given rate with 10 ms frames (rounded
+	// to whole samples) and a 20 ms analysis window.
+	SampleRate int
+
+	// MaxAttenuation is the strength [dB]: the most the Denoiser turns any
+	// part of the spectrum down, where it finds only noise. 0 means
+	// DefaultMaxAttenuation (24 dB); 12 is gentle, 40 aggressive.
+	MaxAttenuation float64
+}
+
+// withDefaults validates c and fills in its defaults.
+func (c Config) withDefaults() (Config, error) {
+	if c.SampleRate == 0 {
+		c.SampleRate = DefaultSampleRate
+	}
+	if c.SampleRate < MinSampleRate || c.SampleRate > MaxSampleRate {
+		return c, fmt.Errorf("%w: got %d Hz, want %d..%d", ErrSampleRate, c.SampleRate, MinSampleRate, MaxSampleRate)
+	}
+	if c.MaxAttenuation == 0 {
+		c.MaxAttenuation = DefaultMaxAttenuation
+	}
+	if math.IsNaN(c.MaxAttenuation) || c.MaxAttenuation < 0 || c.MaxAttenuation > MaxMaxAttenuation {
+		return c, fmt.Errorf("%w: got %g dB, want 0..%d", ErrMaxAttenuation, c.MaxAttenuation, MaxMaxAttenuation)
+	}
+	return c, nil
+}
+
+// hopSize returns the number of samples in 10 ms at rate, rounded.
+func hopSize(rate int) int {
+	return (rate + 50) / 100
+}

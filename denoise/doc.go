@@ -1,0 +1,42 @@
+// Package denoise removes background noise from speech, in real time, in
+// pure Go.
+//
+// A Denoiser filters one mono stream. It analyses the audio in 20 ms
+// windows every 10 ms, tracks the noise spectrum continuously (also while
+// people talk), and turns down each frequency by how much of it is noise,
+// never by more than Config.MaxAttenuation. It works natively at any rate
+// from 8 to 48 kHz, accepts any chunk size, allocates nothing after New, and
+// delays its output by exactly Latency() samples (20 ms).
+//
+// # Streams from calls
+//
+// Call apps hand over fixed frames of PCM16 (LiveKit and Opus use 10 or
+// 20 ms at 48 kHz; SIP uses 20 ms at 8 kHz). Filter each participant with
+// their own Denoiser:
+//
+//	d, err := denoise.New(denoise.Config{SampleRate: 48000})
+//	...
+//	for frame := range frames { // []int16, any length
+//		d.ProcessInt16(frame, frame) // in place, 20 ms late
+//		send(frame)
+//	}
+//
+// # Audio callbacks
+//
+// Audio device callbacks (PortAudio, for example) deliver float32 buffers of
+// whatever size the device chose; Process takes them as they come:
+//
+//	func callback(in, out []float32) { d.Process(out, in) }
+//
+// # Files
+//
+// For whole recordings, compensate the latency: drop the first Latency()
+// output samples and append what Flush returns, so the output lines up with
+// the input sample for sample (this is what "hush clean" does).
+//
+// # Concurrency
+//
+// A Denoiser holds one stream's state and must not be used from two
+// goroutines at once. There is no shared mutable state between Denoisers:
+// run one per stream, as many in parallel as needed.
+package denoise

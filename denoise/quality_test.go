@@ -1,0 +1,174 @@
+package denoise
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hushaudio/hush/internal/metrics"
+	"github.com/hushaudio/hush/internal/wav"
+)
+
+// sharedData is the project's development audio, beside the repository.
+const sharedData = "../../shared/data"
+
+func readMono(t testing.TB, path string) ([]float32, int) {
+	t.Helper()
+	x, f, err := wav.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, 1, f.Channels, path)
+	return x, f.SampleRate
+}
+
+func wavFiles(t testing.TB, dir string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.wav"))
+	require.NoError(t, err)
+	sort.Strings(files)
+	return files
+}
+
+func denoiseFile(t testing.TB, x []float32, rate int, cfg Config) []float32 {
+	t.Helper()
+	cfg.SampleRate = rate
+	d, err := New(cfg)
+	require.NoError(t, err)
+	return processAll(t, d, x, []int{4096})
+}
+
+type scores struct{ sisdr, segsnr, stoi, estoi float64 }
+
+func score(t testing.TB, clean, est []float32, rate int) scores {
+	t.Helper()
+	stoi, err := metrics.STOI(clean, est, rate)
+	require.NoError(t, err)
+	estoi, err := metrics.ESTOI(clean, est, rate)
+	require.NoError(t, err)
+	return scores{metrics.SISDR(clean, est), metrics.SegSNR(clean, est, rate), stoi, estoi}
+}
+
+func TestImprovesVoiceBankPairs(t *testing.T) {
+	dir := filepath.Join(sharedData, "dev16k/vbd_pairs")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("shared data not present:", err)
+	}
+	var noisy, enhanced scores
+	files := wavFiles(t, filepath.Join(dir, "noisy"))
+	require.Len(t, files, 23)
+	for _, f := range files {
+		x, rate := readMono(t, f)
+		clean, _ := readMono(t, filepath.Join(dir, "clean", filepath.Base(f)))
+		y := denoiseFile(t, x, rate, Config{})
+		n, e := score(t, clean, x, rate), score(t, clean, y, rate)
+		noisy.sisdr += n.sisdr / 23
+		noisy.segsnr += n.segsnr / 23
+		noisy.stoi += n.stoi / 23
+		noisy.estoi += n.estoi / 23
+		enhanced.sisdr += e.sisdr / 23
+		enhanced.segsnr += e.segsnr / 23
+		enhanced.stoi += e.stoi / 23
+		enhanced.estoi += e.estoi / 23
+	}
+	t.Logf("noisy    SI-SDR %.2f dB  segSNR %.2f dB  STOI %.3f  ESTOI %.3f", noisy.sisdr, noisy.segsnr, noisy.stoi, noisy.estoi)
+	t.Logf("denoised SI-SDR %.2f dB  segSNR %.2f dB  STOI %.3f  ESTOI %.3f", enhanced.sisdr, enhanced.segsnr, enhanced.stoi, enhanced.estoi)
+	assert.Greater(t, enhanced.sisdr, noisy.sisdr+1, "SI-SDR should rise by more than 1 dB")
+	assert.Greater(t, enhanced.segsnr, noisy.segsnr+1, "segmental SNR should rise by more than 1 dB")
+	assert.GreaterOrEqual(t, enhanced.estoi, noisy.estoi, "ESTOI must not fall")
+}
+
+func TestCleanSpeechPassesNearlyUntouched(t *testing.T) {
+	dir := filepath.Join(sharedData, "dev16k/clean")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("shared data not present:", err)
+	}
+	var files []string
+	for _, sub := range []string{"cmu_arctic", "asterisk_en_Allison_F", "asterisk_it_Carlo_M"} {
+		for _, f := range wavFiles(t, filepath.Join(dir, sub)) {
+			// The prompt sets include a few pure signalling tones; a steady
+			// tone is exactly what a noise suppressor is meant to remove,
+			// so they are no test of speech passing through.
+			switch filepath.Base(f) {
+			case "beep.wav", "beeperr.wav", "ascending-2tone.wav":
+				continue
+			}
+			files = append(files, f)
+		}
+	}
+	require.NotEmpty(t, files)
+	var worst, mean float64 = 1000, 0
+	worstFile := ""
+	below20 := 0
+	for _, f := range files {
+		x, rate := readMono(t, f)
+		y := denoiseFile(t, x, rate, Config{})
+		s := metrics.SISDR(x, y)
+		mean += s / float64(len(files))
+		if s < 20 {
+			below20++
+			t.Logf("%s: %.1f dB", filepath.Base(f), s)
+		}
+		if s < worst {
+			worst, worstFile = s, f
+		}
+	}
+	t.Logf("clean passthrough over %d files: mean SI-SDR %.1f dB, worst %.1f dB (%s), %d below 20 dB",
+		len(files), mean, worst, filepath.Base(worstFile), below20)
+	assert.Greater(t, mean, 25.0, "clean speech must pass nearly untouched on average")
+	// A few prompts start speaking in the very first frame and keep going
+	// for longer than the noise tracker's minimum window, which it cannot
+	// tell from a steady noise; they may lose a little more.
+	assert.LessOrEqual(t, below20, len(files)/20, "at most 5%% of clean files may fall below 20 dB")
+}
+
+func TestSpeechProbabilityFollowsSpeech(t *testing.T) {
+	dir := filepath.Join(sharedData, "dev16k/vbd_pairs")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("shared data not present:", err)
+	}
+	var speech, pause []float64
+	for _, f := range wavFiles(t, filepath.Join(dir, "noisy"))[:8] {
+		x, rate := readMono(t, f)
+		clean, _ := readMono(t, filepath.Join(dir, "clean", filepath.Base(f)))
+		d, err := New(Config{SampleRate: rate})
+		require.NoError(t, err)
+		hop := d.FrameSize()
+		out := make([]float32, hop)
+		// Frame energy of the clean speech, to label frames; the frame
+		// just completed covers the window ending at the current sample.
+		var peak float64
+		energy := make([]float64, len(x)/hop)
+		for i := range energy {
+			for _, v := range clean[i*hop : (i+1)*hop] {
+				energy[i] += float64(v) * float64(v)
+			}
+			peak = max(peak, energy[i])
+		}
+		for i := range energy {
+			d.Process(out, x[i*hop:(i+1)*hop])
+			if i < 50 {
+				continue // let the noise tracker settle
+			}
+			switch {
+			case energy[i] > peak/30:
+				speech = append(speech, float64(d.SpeechProbability()))
+			case energy[i] < peak/3000:
+				pause = append(pause, float64(d.SpeechProbability()))
+			}
+		}
+	}
+	mean := func(v []float64) float64 {
+		var s float64
+		for _, x := range v {
+			s += x
+		}
+		return s / float64(len(v))
+	}
+	require.NotEmpty(t, speech)
+	require.NotEmpty(t, pause)
+	t.Logf("speech probability: %.2f in %d speech frames, %.2f in %d pauses", mean(speech), len(speech), mean(pause), len(pause))
+	assert.Greater(t, mean(speech), mean(pause)+0.3)
+}

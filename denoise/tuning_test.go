@@ -1,0 +1,178 @@
+package denoise
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hushaudio/hush/dsp"
+	"github.com/hushaudio/hush/internal/metrics"
+)
+
+// TestTuning explores the inner constants on the development data. It runs
+// only when HUSH_TUNE is set, to "name=value ..." settings separated by ";"
+// (an empty setting is the defaults), e.g.
+//
+//	HUSH_TUNE='; ddAlpha=0.95; xiMinDB=-20' HUSH_TUNE_MIX=/tmp/devmix go test ./denoise -run Tuning -v
+//
+// HUSH_TUNE_MIX names a mixture set made by "hush mix" to score as well.
+func TestTuning(t *testing.T) {
+	spec, ok := os.LookupEnv("HUSH_TUNE")
+	if !ok {
+		t.Skip("set HUSH_TUNE to explore tuning")
+	}
+	type pair struct{ clean, noisy []float32 }
+	load := func(dir string) []pair {
+		var ps []pair
+		for _, f := range wavFiles(t, filepath.Join(dir, "noisy")) {
+			x, _ := readMono(t, f)
+			c, _ := readMono(t, filepath.Join(dir, "clean", filepath.Base(f)))
+			if _, err := metrics.STOI(c, x, 16000); err != nil {
+				continue // too little speech to score
+			}
+			ps = append(ps, pair{c, x})
+		}
+		return ps
+	}
+	sets := map[string][]pair{"vbd": load(filepath.Join(sharedData, "dev16k/vbd_pairs"))}
+	if m := os.Getenv("HUSH_TUNE_MIX"); m != "" {
+		sets["mix"] = load(m)
+	}
+	var cleanFiles [][]float32
+	for _, sub := range []string{"cmu_arctic", "asterisk_en_Allison_F", "asterisk_it_Carlo_M"} {
+		all := wavFiles(t, filepath.Join(sharedData, "dev16k/clean", sub))
+		for i := 0; i < len(all); i += 4 {
+			x, _ := readMono(t, all[i])
+			cleanFiles = append(cleanFiles, x)
+		}
+	}
+	for _, setting := range strings.Split(spec, ";") {
+		tun := defaultTuning()
+		var hookScale func([]float32)
+		cfg := Config{SampleRate: 16000}
+		for _, kv := range strings.Fields(setting) {
+			name, val, _ := strings.Cut(kv, "=")
+			if name == "noisy" || name == "oracle" {
+				continue
+			}
+			v, err := strconv.ParseFloat(val, 64)
+			require.NoError(t, err, kv)
+			switch name {
+			case "ddAlpha":
+				tun.ddAlpha = float32(v)
+			case "xiMinDB":
+				tun.xiMinDB = float32(v)
+			case "maxAbsence":
+				tun.maxAbsence = float32(v)
+			case "sppPriorDB":
+				tun.sppPriorDB = float32(v)
+			case "sppSmooth":
+				tun.sppSmooth = float32(v)
+			case "noiseScale":
+				noiseScale := float32(v)
+				hookScale = func(n []float32) {
+					for k := range n {
+						n[k] *= noiseScale
+					}
+				}
+			case "ceiling":
+				tun.ceiling = float32(v)
+			case "rule":
+				tun.rule = int(v)
+			case "maxAtt":
+				cfg.MaxAttenuation = v
+			default:
+				t.Fatalf("unknown tuning %q", name)
+			}
+		}
+		line := fmt.Sprintf("%-40s", setting)
+		for _, name := range []string{"vbd", "mix"} {
+			ps, ok := sets[name]
+			if !ok {
+				continue
+			}
+			var mu sync.Mutex
+			var sum scores
+			var wg sync.WaitGroup
+			work := make(chan pair)
+			for range 2 {
+				wg.Go(func() {
+					for p := range work {
+						d, err := newTuned(cfg, tun)
+						if err != nil {
+							panic(err)
+						}
+						y := p.noisy
+						d.noiseHook = hookScale
+						if strings.Contains(setting, "oracle") {
+							// The true noise's smoothed spectrum, frame by frame.
+							noise := make([]float32, len(p.noisy))
+							for i := range noise {
+								noise[i] = p.noisy[i] - p.clean[i]
+							}
+							st, _ := dsp.NewSTFT(d.size)
+							frame := make([]float32, d.size)
+							spec := make([]complex64, st.Bins())
+							smooth := make([]float32, st.Bins())
+							pos := -d.size + d.hop
+							d.noiseHook = func(est []float32) {
+								for i := range frame {
+									j := pos + i
+									frame[i] = 0
+									if j >= 0 && j < len(noise) {
+										frame[i] = noise[j]
+									}
+								}
+								pos += d.hop
+								st.Analyze(spec, frame)
+								for k, c := range spec {
+									pw := real(c)*real(c) + imag(c)*imag(c)
+									smooth[k] = 0.8*smooth[k] + 0.2*pw
+									est[k] = max(smooth[k], 1e-12)
+								}
+							}
+						}
+						if !strings.Contains(setting, "noisy") {
+							y = processAll(t, d, p.noisy, []int{4096})
+						}
+						stoi, err1 := metrics.STOI(p.clean, y, 16000)
+						estoi, err2 := metrics.ESTOI(p.clean, y, 16000)
+						if err1 != nil || err2 != nil {
+							panic(fmt.Sprint(err1, err2))
+						}
+						s := scores{metrics.SISDR(p.clean, y), metrics.SegSNR(p.clean, y, 16000), stoi, estoi}
+						mu.Lock()
+						sum.sisdr += s.sisdr
+						sum.segsnr += s.segsnr
+						sum.stoi += s.stoi
+						sum.estoi += s.estoi
+						mu.Unlock()
+					}
+				})
+			}
+			for _, p := range ps {
+				work <- p
+			}
+			close(work)
+			wg.Wait()
+			n := float64(len(ps))
+			line += fmt.Sprintf(" | %s %5.2f %5.2f %.3f %.3f", name, sum.sisdr/n, sum.segsnr/n, sum.stoi/n, sum.estoi/n)
+		}
+		var cleanMean float64
+		worst := 1000.0
+		for _, x := range cleanFiles {
+			d, _ := newTuned(cfg, tun)
+			s := metrics.SISDR(x, processAll(t, d, x, []int{4096}))
+			cleanMean += s / float64(len(cleanFiles))
+			worst = min(worst, s)
+		}
+		line += fmt.Sprintf(" | clean %.1f worst %.1f", cleanMean, worst)
+		t.Log(line)
+	}
+}

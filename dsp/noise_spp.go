@@ -118,7 +118,7 @@ func (e *SPPNoiseEstimator) applyCeiling(power []float32, factor float32) {
 	minOld := e.minOld[:len(power)]
 	minCur := e.minCur[:len(power)]
 	for k, p := range power {
-		s := 0.85*smoothed[k] + 0.15*p
+		s := max(0.85*smoothed[k]+0.15*p, 1e-30) // not subnormal in silence; far below noiseFloorPower/factor, so no effect on the estimate
 		smoothed[k] = s
 		m := min(minCur[k], s)
 		minCur[k] = m

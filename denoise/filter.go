@@ -268,8 +268,8 @@ func (f *Filter) FrameSize() int {
 
 // Latency returns the delay of the output in samples at the stream's rate:
 // output sample i is the denoised input sample i−Latency(). Up to 48 kHz it
-// is the Denoiser's 20 ms; above, the resampling filters add about 1.5 ms
-// (96 kHz: 2122 samples, 22.1 ms).
+// is the Denoiser's 20 ms; above, the resampling filters add about 2.7 ms
+// (96 kHz: 2180 samples, 22.7 ms).
 func (f *Filter) Latency() int {
 	if f.chain == nil {
 		return f.den.Latency()

@@ -1,0 +1,240 @@
+package live
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Action is what a key asks of a running session.
+type Action int
+
+// The actions keys map to.
+const (
+	ActionNone Action = iota
+	ActionBypass
+	ActionGentle
+	ActionBalanced
+	ActionAggressive
+	ActionStronger
+	ActionGentler
+	ActionQuit
+)
+
+// KeyHelp is the one-line legend of the keys.
+const KeyHelp = "keys: b or space = bypass on/off, 1/2/3 = gentle/balanced/aggressive, +/- = stronger/gentler, q or Ctrl-C = stop"
+
+// KeyAction maps a key, as a raw terminal delivers it, to its action.
+func KeyAction(key byte) Action {
+	switch key {
+	case 'b', 'B', ' ':
+		return ActionBypass
+	case '1', 'g', 'G':
+		return ActionGentle
+	case '2', 'm', 'M':
+		return ActionBalanced
+	case '3', 'a', 'A':
+		return ActionAggressive
+	case '+', '=':
+		return ActionStronger
+	case '-', '_':
+		return ActionGentler
+	case 'q', 'Q', 3, 4, 27: // Ctrl-C and Ctrl-D arrive as bytes in raw mode; Esc
+		return ActionQuit
+	}
+	return ActionNone
+}
+
+// StrengthStep is a named strength.
+type StrengthStep struct {
+	Name string
+	DB   float64 // maximum attenuation [dB]
+}
+
+// StrengthSteps returns the named strengths, gentlest first; they match
+// "hush clean --strength".
+func StrengthSteps() [3]StrengthStep {
+	return [3]StrengthStep{{"gentle", 12}, {"balanced", 24}, {"aggressive", 40}}
+}
+
+// StrengthName describes a strength [dB]: "balanced (24 dB)", or "30 dB"
+// for one between the named steps.
+func StrengthName(db float64) string {
+	for _, s := range StrengthSteps() {
+		if s.DB == db {
+			return fmt.Sprintf("%s (%g dB)", s.Name, db)
+		}
+	}
+	return fmt.Sprintf("%g dB", db)
+}
+
+// nextStrength returns the named step above (or below) db, or db at the end.
+func nextStrength(db float64, stronger bool) float64 {
+	steps := StrengthSteps()
+	if stronger {
+		for _, s := range steps {
+			if s.DB > db {
+				return s.DB
+			}
+		}
+		return db
+	}
+	for i := len(steps) - 1; i >= 0; i-- {
+		if steps[i].DB < db {
+			return steps[i].DB
+		}
+	}
+	return db
+}
+
+// apply carries out a key's action on e; it reports whether to stop.
+func apply(e *Engine, a Action) (quit bool) {
+	steps := StrengthSteps()
+	switch a {
+	case ActionBypass:
+		e.SetBypass(!e.Bypass())
+	case ActionGentle, ActionBalanced, ActionAggressive:
+		_ = e.SetStrength(steps[a-ActionGentle].DB) // the steps are valid
+	case ActionStronger, ActionGentler:
+		_ = e.SetStrength(nextStrength(e.Strength(), a == ActionStronger))
+	case ActionQuit:
+		return true
+	}
+	return false
+}
+
+// StatusLine formats the meters in one line of about 80 columns: input
+// and output levels [dBFS], speech probability, noise removed, strength,
+// and the counts of input overflows and output underflows ("xruns").
+func StatusLine(m Meters) string {
+	mode := m.strengthLabel()
+	removed := fmt.Sprintf("removed %4.1f dB", m.RemovedDB())
+	if m.Bypass {
+		mode = "BYPASS"
+		removed = "removed  off"
+	}
+	return fmt.Sprintf("in %5.1f dB  out %5.1f dB  speech %3.0f%%  %s  %s  xruns %d/%d",
+		m.InputDB(), m.OutputDB(), 100*m.SpeechProbability, removed, mode, m.Overflows, m.Underflows)
+}
+
+// strengthLabel is the step's name, or the strength in dB between steps.
+func (m Meters) strengthLabel() string {
+	for _, s := range StrengthSteps() {
+		if s.DB == m.Strength {
+			return s.Name
+		}
+	}
+	return fmt.Sprintf("%g dB", m.Strength)
+}
+
+// fit cuts s to width columns (runes), if width is positive, so that a
+// redrawn line never wraps.
+func fit(s string, width int) string {
+	if width <= 0 {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= width {
+		return s
+	}
+	return string(r[:width])
+}
+
+// Console is where a running session shows its status and takes its keys.
+type Console struct {
+	// Keys delivers key presses, one byte each (a terminal in raw mode);
+	// nil means no keys.
+	Keys io.Reader
+	// Status receives the status line, and Live says it is a terminal:
+	// the line is redrawn in place every Interval. Otherwise a line is
+	// written every LogInterval.
+	Status io.Writer
+	Live   bool
+	// Width, if positive, is the terminal's width: a live line is cut to
+	// one column less, since a wrapped line cannot be redrawn.
+	Width int
+	// Interval and LogInterval: 0 means 100 ms and 5 s.
+	Interval, LogInterval time.Duration
+}
+
+// Run starts the session and runs it until ctx is done or a quit key,
+// returning nil, or until the stream stalls, returning an error wrapping
+// ErrStalled. The caller closes the session afterwards.
+func (s *Session) Run(ctx context.Context, c Console) error {
+	interval, logInterval := c.Interval, c.LogInterval
+	if interval == 0 {
+		interval = 100 * time.Millisecond
+	}
+	if logInterval == 0 {
+		logInterval = 5 * time.Second
+	}
+	actions := make(chan Action, 16)
+	stopKeys := make(chan struct{})
+	defer close(stopKeys)
+	if c.Keys != nil {
+		go readKeys(c.Keys, actions, stopKeys)
+	}
+	if err := s.Start(); err != nil {
+		return err
+	}
+
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	last := s.engine.Meters().Callbacks
+	lastChange, lastLog := time.Now(), time.Now()
+	drawn := false
+	endLine := func() {
+		if drawn && c.Live {
+			fmt.Fprint(c.Status, "\r\n")
+		}
+	}
+	defer endLine()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case a := <-actions:
+			if apply(s.engine, a) {
+				return nil
+			}
+		case now := <-t.C:
+			m := s.engine.Meters()
+			if m.Callbacks != last {
+				last, lastChange = m.Callbacks, now
+			} else if now.Sub(lastChange) >= s.stallTimeout {
+				return fmt.Errorf("%w for %v (%q → %q): was a device unplugged or taken by another program?",
+					ErrStalled, s.stallTimeout, s.info.Input.Name, s.info.Output.Name)
+			}
+			switch {
+			case c.Status == nil:
+			case c.Live:
+				fmt.Fprintf(c.Status, "\r%s\x1b[K", fit(StatusLine(m), c.Width-1))
+				drawn = true
+			case now.Sub(lastLog) >= logInterval:
+				fmt.Fprintln(c.Status, StatusLine(m))
+				lastLog = now
+			}
+		}
+	}
+}
+
+// readKeys turns bytes from r into actions until r ends or stop closes.
+func readKeys(r io.Reader, actions chan<- Action, stop <-chan struct{}) {
+	var buf [16]byte
+	for {
+		n, err := r.Read(buf[:])
+		for _, b := range buf[:n] {
+			if a := KeyAction(b); a != ActionNone {
+				select {
+				case actions <- a:
+				case <-stop:
+					return
+				}
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}

@@ -77,7 +77,7 @@ func longRun(t testing.TB, seconds int, timeSlices bool) longResult {
 	hop, lat := d.FrameSize(), d.Latency()
 	loops := seconds * rate / period
 	require.Greater(t, loops, longEarlyLoop+1)
-	total := loops*period + lat // the output of the last loop comes Latency() later
+	total := loops*period + lat           // the output of the last loop comes Latency() later
 	minute := 60 * rate / period * period // whole loops
 	require.Positive(t, minute)
 	require.LessOrEqual(t, 3*minute, total)

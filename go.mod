@@ -3,6 +3,7 @@ module github.com/hushaudio/hush
 go 1.26.0
 
 require (
+	github.com/gordonklaus/portaudio v0.0.0-20250206071425-98a94950218b
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/stretchr/testify v1.12.1
 	golang.org/x/term v0.48.0

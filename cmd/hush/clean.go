@@ -113,6 +113,13 @@ type cleanOptions struct {
 	force          bool
 	skipExisting   bool
 	quiet          bool
+
+	noiseFrom *cleanNoiseRange // --noise-from, nil when absent
+	noisePath string           // --noise
+	noise     *cleanNoise      // --noise, read by runClean
+	plot      string           // --plot PNG path
+	json      bool
+	reports   *cleanReporter // set by runClean with --json
 }
 
 // denoiserConfig is the one place where options become a denoise.Config.
@@ -142,6 +149,9 @@ func runClean(ctx context.Context, args []string, cio cleanIO) int {
 		return code
 	}
 	status := cli.NewStatus(cio.stderr, cli.ShowProgress(cio.stderr, opts.quiet))
+	if code, ok := cleanPrepareExtras(&opts, in, cio, status); !ok {
+		return code
+	}
 	if in != "-" {
 		fi, err := os.Stat(in)
 		if err != nil {
@@ -149,6 +159,10 @@ func runClean(ctx context.Context, args []string, cio cleanIO) int {
 			return 1
 		}
 		if fi.IsDir() {
+			if opts.plot != "" {
+				status.Printf("hush: --plot draws one file; %s is a folder: give one of its files", in)
+				return 2
+			}
 			return cleanDir(ctx, in, &opts, status)
 		}
 	}
@@ -179,6 +193,11 @@ func cleanParseArgs(args []string, cio cleanIO) (opts cleanOptions, in string, c
 	flags.BoolVar(&opts.skipExisting, "skip-existing", false, "")
 	flags.IntVar(&opts.jobs, "jobs", runtime.GOMAXPROCS(0), "")
 	flags.BoolVar(&opts.quiet, "quiet", false, "")
+	var noiseFrom string
+	flags.StringVar(&noiseFrom, "noise-from", "", "")
+	flags.StringVar(&opts.noisePath, "noise", "", "")
+	flags.StringVar(&opts.plot, "plot", "", "")
+	flags.BoolVar(&opts.json, "json", false, "")
 
 	usageErr := func(format string, a ...any) (cleanOptions, string, int, bool) {
 		fmt.Fprintf(cio.stderr, "hush clean: %s\nRun \"hush clean --help\" for usage.\n", fmt.Sprintf(format, a...))
@@ -238,6 +257,9 @@ func cleanParseArgs(args []string, cio cleanIO) (opts cleanOptions, in string, c
 			return usageErr("--strength %q: want gentle, balanced or aggressive", strength)
 		}
 		opts.maxAttenuation = db
+	}
+	if msg := cleanCheckExtraFlags(&opts, set, noiseFrom); msg != "" {
+		return usageErr("%s", msg)
 	}
 	return opts, pos[0], 0, true
 }
@@ -356,9 +378,27 @@ func cleanStream(ctx context.Context, in io.Reader, out io.Writer, opts *cleanOp
 	if err != nil {
 		return cleanFileErr(inName, err)
 	}
+	pending, err := cleanLearnNoise(ch, r, opts, inName, inName == "standard input")
+	if err != nil {
+		return err
+	}
+	if opts.json || opts.plot != "" {
+		if ch.meter, err = newCleanMeter(f.Channels, f.SampleRate, cleanChunkFrames, opts.plot != ""); err != nil {
+			return cleanFileErr(inName, err)
+		}
+	}
 	w, err := wav.NewWriter(out, f)
 	if err != nil {
 		return cleanFileErr(outName, err)
+	}
+	frames := 0
+	for len(pending) > 0 { // input read ahead to learn the noise from
+		n := min(len(pending), cleanChunkFrames*f.Channels)
+		frames += n / f.Channels
+		if err := w.WriteFloat32(ch.process(pending[:n])); err != nil {
+			return cleanFileErr(outName, err)
+		}
+		pending = pending[n:]
 	}
 	buf := make([]float32, cleanChunkFrames*f.Channels)
 	for {
@@ -367,6 +407,7 @@ func cleanStream(ctx context.Context, in io.Reader, out io.Writer, opts *cleanOp
 		}
 		n, rerr := r.ReadFloat32(buf)
 		if n > 0 {
+			frames += n / f.Channels
 			if err := w.WriteFloat32(ch.process(buf[:n])); err != nil {
 				return cleanFileErr(outName, err)
 			}
@@ -384,7 +425,7 @@ func cleanStream(ctx context.Context, in io.Reader, out io.Writer, opts *cleanOp
 	if err := w.Close(); err != nil {
 		return cleanFileErr(outName, err)
 	}
-	return nil
+	return cleanFinishExtras(ch, opts, inName, outName, f.SampleRate, frames)
 }
 
 // cleanChannels denoises interleaved audio with one Denoiser per channel
@@ -396,6 +437,7 @@ type cleanChannels struct {
 	planar   [][]float32 // one buffer per channel: max(chunk, latency) samples
 	out      []float32   // interleaved output, as long as one planar buffer per channel
 	skip     int         // delayed samples per channel still to drop from the front
+	meter    *cleanMeter // measures for --json and --plot; nil without them
 }
 
 func newCleanChannels(f wav.Format, cfg denoise.Config, chunk int) (*cleanChannels, error) {
@@ -421,12 +463,19 @@ func newCleanChannels(f wav.Format, cfg denoise.Config, chunk int) (*cleanChanne
 // the interleaved output that is ready, in a buffer reused by the next call.
 func (c *cleanChannels) process(in []float32) []float32 {
 	frames := len(in) / c.channels
+	if c.meter != nil {
+		c.meter.input(in)
+	}
 	for ch, d := range c.dens {
 		p := c.planar[ch][:frames]
 		for i := range p {
 			p[i] = in[i*c.channels+ch]
 		}
-		d.Process(p, p)
+		if c.meter != nil {
+			c.meter.process(ch, d, p)
+		} else {
+			d.Process(p, p)
+		}
 	}
 	return c.interleave(frames)
 }
@@ -453,6 +502,9 @@ func (c *cleanChannels) interleave(frames int) []float32 {
 		for i, v := range p {
 			out[i*c.channels+ch] = v
 		}
+	}
+	if c.meter != nil {
+		c.meter.output(out)
 	}
 	return out
 }

@@ -61,6 +61,10 @@ Examples:
   cat noisy.wav | hush clean - -o - > clean.wav
   hush clean --strength gentle podcast.wav -o podcast-clean.wav
   hush clean --max-attenuation 30 call.wav -o call-clean.wav
+  hush clean --noise-from 0s:0.5s lecture.wav -o lecture-clean.wav
+  hush clean --noise fan-only.wav take3.wav -o take3-clean.wav
+  hush clean --plot what-changed.png interview.wav -o interview-clean.wav
+  hush clean --json recordings/ -o cleaned/ > report.jsonl
 
 Flags:
   -o PATH
@@ -84,6 +88,40 @@ Flags:
   --quiet
         print nothing but errors; no progress bar (the bar is drawn only
         when standard error is a terminal)
+
+Noise profile (for steady noise: fans, hum, hiss, air conditioning, rain):
+by default hush learns the noise as it goes, so the first second or so of
+a recording is cleaned less well than the rest. If the recording has a
+stretch with no speech, point hush at it and it starts with the noise
+already known; it still keeps adapting afterwards.
+  --noise-from START:END
+        learn the noise from this part of the input itself, e.g. 0s:0.5s,
+        0:500ms or 12.5:14 (plain numbers are seconds); it must lie inside
+        the file and last at least 20ms. From standard input only ranges
+        that start at 0 work (they are held back, then cleaned as usual).
+        With a folder, each file learns from its own range.
+  --noise NOISE.wav
+        learn the noise from a separate recording of the background alone,
+        at the same sample rate as the input. A mono NOISE.wav serves every
+        channel; otherwise it needs the input's channel count, and each
+        channel learns from its own.
+
+Reports and pictures:
+  --json
+        print figures for each file as one line of JSON on standard output
+        (JSON Lines: in folder mode one line per cleaned file, as each
+        finishes): input, output, sample_rate, channels, duration_s,
+        processing_s, real_time_factor (processing time / duration),
+        noise_level_dbfs (the denoiser's mean noise estimate; a full-scale
+        square wave is 0 dBFS), removed_db (input power over output power),
+        speech_fraction (share of 10 ms frames where speech is likely) and
+        noise_profile. With -o - the audio takes standard output, so the
+        report goes to standard error instead.
+  --plot OUT.png
+        draw the input, the output and the gain the denoiser applied
+        (time by frequency, in dB, on one colour scale for input and
+        output) into a PNG picture: dark areas of the gain are what was
+        removed. One file at a time; see also "hush spectrogram".
 
 Exit status: 0 when everything was cleaned, 1 when a file failed, 2 for a
 usage error, 130 when interrupted.
@@ -214,7 +252,7 @@ func cleanParseArgs(args []string, cio cleanIO) (opts cleanOptions, in string, c
 			if d, err := denoise.New(denoise.Config{}); err == nil {
 				latency = d.LatencyDuration()
 			}
-			fmt.Fprintf(cio.stdout, cleanHelp, denoise.DefaultMaxAttenuation, denoise.MinSampleRate, denoise.MaxSampleRate, latency)
+			fmt.Fprintf(cio.stdout, cleanHelp, denoise.DefaultMaxAttenuation, denoise.MinSampleRate, denoise.MaxFilterSampleRate, latency)
 			return opts, "", 0, false
 		}
 		if err != nil {
@@ -373,7 +411,7 @@ func cleanStream(ctx context.Context, in io.Reader, out io.Writer, opts *cleanOp
 	ch, err := newCleanChannels(f, opts.denoiserConfig(f.SampleRate), cleanChunkFrames)
 	if errors.Is(err, denoise.ErrSampleRate) {
 		return cleanFileErr(inName, fmt.Errorf("%w; resample it first, e.g. ffmpeg -i IN.wav -ar %d OUT.wav",
-			err, min(max(f.SampleRate, denoise.MinSampleRate), denoise.MaxSampleRate)))
+			err, min(max(f.SampleRate, denoise.MinSampleRate), denoise.MaxFilterSampleRate)))
 	}
 	if err != nil {
 		return cleanFileErr(inName, err)
@@ -428,11 +466,12 @@ func cleanStream(ctx context.Context, in io.Reader, out io.Writer, opts *cleanOp
 	return cleanFinishExtras(ch, opts, inName, outName, f.SampleRate, frames)
 }
 
-// cleanChannels denoises interleaved audio with one Denoiser per channel
+// cleanChannels denoises interleaved audio with one denoise.Filter (a
+// Denoiser, resampling above 48 kHz) per channel
 // and removes the denoisers' delay, so that output sample i belongs to
 // input sample i and the output is as long as the input.
 type cleanChannels struct {
-	dens     []*denoise.Denoiser
+	dens     []*denoise.Filter
 	channels int
 	planar   [][]float32 // one buffer per channel: max(chunk, latency) samples
 	out      []float32   // interleaved output, as long as one planar buffer per channel
@@ -443,7 +482,7 @@ type cleanChannels struct {
 func newCleanChannels(f wav.Format, cfg denoise.Config, chunk int) (*cleanChannels, error) {
 	c := &cleanChannels{channels: f.Channels}
 	for range f.Channels {
-		d, err := denoise.New(cfg)
+		d, err := denoise.NewFilter(cfg)
 		if err != nil {
 			return nil, err
 		}

@@ -95,7 +95,7 @@ func (m *cleanMeter) output(x []float32) {
 }
 
 // process denoises p in place with d (channel ch) frame by frame.
-func (m *cleanMeter) process(ch int, d *denoise.Denoiser, p []float32) {
+func (m *cleanMeter) process(ch int, d *denoise.Filter, p []float32) {
 	hop := d.FrameSize()
 	for len(p) > 0 {
 		n := min(hop-m.phase[ch], len(p))

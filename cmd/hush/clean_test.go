@@ -104,7 +104,8 @@ func cleanStereo() wav.Format {
 func TestCleanKeepsFormatAndLength(t *testing.T) {
 	formats := []wav.Format{cleanMono16(), cleanMono24(), cleanFloat(), cleanStereo(),
 		{SampleRate: 8000, Channels: 1, Encoding: wav.PCM, BitsPerSample: 8},
-		{SampleRate: 22050, Channels: 3, Encoding: wav.Float, BitsPerSample: 64}}
+		{SampleRate: 22050, Channels: 3, Encoding: wav.Float, BitsPerSample: 64},
+		{SampleRate: 96000, Channels: 2, Encoding: wav.PCM, BitsPerSample: 24}}
 	// Lengths around the edge cases: empty, one sample, shorter than the
 	// denoiser's delay, exactly one read chunk, one past it.
 	lengths := []int{0, 1, 100, cleanChunkFrames, cleanChunkFrames + 1, 20000}
@@ -327,11 +328,11 @@ func TestCleanBadFileOneLineNoOutput(t *testing.T) {
 
 func TestCleanUnsupportedSampleRate(t *testing.T) {
 	dir := t.TempDir()
-	in := cleanSynthetic(t, dir, "hi.wav", wav.Format{SampleRate: 96000, Channels: 1, Encoding: wav.PCM, BitsPerSample: 16}, 1000)
+	in := cleanSynthetic(t, dir, "hi.wav", wav.Format{SampleRate: 384000, Channels: 1, Encoding: wav.PCM, BitsPerSample: 16}, 1000)
 	code, _, stderr := cleanRun(t, in, "-o", filepath.Join(dir, "out.wav"))
 	assert.Equal(t, 1, code)
 	assert.True(t, strings.HasPrefix(stderr, "hush: "+in+": "), stderr)
-	assert.Contains(t, stderr, "96000")
+	assert.Contains(t, stderr, "384000")
 	assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
 	assert.ElementsMatch(t, []string{"hi.wav"}, cleanEntries(t, dir))
 }

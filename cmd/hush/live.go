@@ -1,0 +1,261 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/hushaudio/hush/denoise"
+	"github.com/hushaudio/hush/internal/cli"
+	"github.com/hushaudio/hush/internal/live"
+)
+
+func init() {
+	commands["live"] = command{
+		summary: "denoise a microphone live, e.g. into a virtual mic for calls",
+		run: func(args []string, stdout, stderr io.Writer) int {
+			ctx, stop := cli.SignalContext(context.Background())
+			defer stop()
+			return runLive(ctx, args, liveIO{stdin: os.Stdin, stdout: stdout, stderr: stderr}, openLiveBackend)
+		},
+	}
+}
+
+// liveHelp is the text of "hush live --help".
+const liveHelp = `Usage:
+  hush live --list
+  hush live [--in DEVICE] [--out DEVICE] [--rate HZ] [--buffer MS] [--strength NAME]
+
+Captures from a microphone, removes the background noise and plays the
+result to an output device, live. For calls, make the output a virtual
+sink and pick its monitor (or the virtual cable) as the microphone in the
+call app; the README's "Live microphone" section shows how, step by step,
+with PipeWire, PulseAudio, BlackHole (macOS) and VB-CABLE (Windows).
+
+hush adds %[1]v of latency with the default settings: the denoiser's
+%[2]v plus one %[3]v buffer. It runs at the devices' own sample rate
+(%[4]d to %[5]d Hz, no resampling); a stereo microphone is mixed to mono
+and the denoised mono goes to every output channel.
+
+While it runs, one status line shows the input and output levels, the
+speech probability, how much noise is removed and the counts of input
+overflows and output underflows (xruns). Keys:
+  b or space   bypass on/off, to hear the difference
+  1 2 3        gentle, balanced, aggressive
+  + -          one step stronger, gentler
+  q or Ctrl-C  stop
+
+Flags:
+  --list
+        list the input and output devices: index, name, host API, default
+        rate and channels; the defaults are marked
+  --in DEVICE, --out DEVICE
+        the devices, by index or by part of the name (default: the
+        system's default input and output)
+  --rate HZ
+        the sample rate (default: the input device's own rate, else the
+        output's, else 48000 or 44100)
+  --buffer MS
+        the callback buffer [ms] (default %[6]g); raise it if the status
+        line counts xruns
+  --strength gentle|balanced|aggressive
+        how far noise may be turned down (12, %[7]d or 40 dB; default
+        balanced)
+  --max-attenuation DB
+        the same as a number of decibels; use either this or --strength
+
+Exit status: 0 when stopped with q or Ctrl-C, 1 for a device error (none
+found, unplugged, unsupported rate), 2 for a usage error.
+`
+
+// liveNoAudioHelp explains a build without audio device support.
+const liveNoAudioHelp = `hush live: this build of hush has no audio device support.
+Live denoising needs the PortAudio library; install it and build hush with
+the portaudio build tag:
+  Debian, Ubuntu:  sudo apt-get install portaudio19-dev
+  Fedora:          sudo dnf install portaudio-devel
+  macOS:           brew install portaudio
+  then:            go build -tags portaudio ./cmd/hush
+`
+
+// liveIO is where the live command reads keys and writes; tests supply
+// their own.
+type liveIO struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// liveOptions holds the parsed flags.
+type liveOptions struct {
+	list bool
+	live.Options
+}
+
+// runLive runs the live command and returns its exit code; ctx is
+// cancelled on SIGINT/SIGTERM. open opens the sound system.
+func runLive(ctx context.Context, args []string, lio liveIO, open func() (live.Backend, error)) int {
+	opts, code, ok := liveParseArgs(args, lio)
+	if !ok {
+		return code
+	}
+	backend, err := open()
+	if errors.Is(err, live.ErrNoAudioSupport) {
+		fmt.Fprint(lio.stderr, liveNoAudioHelp)
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintf(lio.stderr, "hush live: %v\n", err)
+		return 1
+	}
+	closeBackend := true
+	defer func() {
+		if closeBackend {
+			_ = backend.Close()
+		}
+	}()
+
+	if opts.list {
+		devs, err := backend.Devices()
+		if err != nil {
+			fmt.Fprintf(lio.stderr, "hush live: listing devices: %v\n", err)
+			return 1
+		}
+		if len(devs) == 0 {
+			fmt.Fprintln(lio.stderr, "hush live: the sound system lists no audio devices (no sound card, or no permission to use it)")
+			return 1
+		}
+		if err := live.WriteDeviceList(lio.stdout, devs); err != nil {
+			fmt.Fprintf(lio.stderr, "hush live: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+
+	s, err := live.Open(backend, opts.Options)
+	if err != nil {
+		fmt.Fprintf(lio.stderr, "hush live: %v\n", err)
+		return 1
+	}
+	info := s.Info()
+	fmt.Fprintf(lio.stderr, "hush live: %s (%s, %d ch) → %s (%s, %d ch) at %d Hz, %s\n",
+		info.Input.Name, info.Input.HostAPI, info.InputChannels,
+		info.Output.Name, info.Output.HostAPI, info.OutputChannels,
+		info.SampleRate, live.StrengthName(s.Engine().Strength()))
+	fmt.Fprintf(lio.stderr, "latency added by hush: %s (denoiser %s + buffer %s of %d frames); the sound system reports %s in + %s out of its own\n",
+		ms(info.AddedLatency()), ms(info.DenoiserLatency), ms(info.BufferLatency), info.FramesPerBuffer,
+		ms(info.DeviceInputLatency), ms(info.DeviceOutputLatency))
+	fmt.Fprintln(lio.stderr, live.KeyHelp)
+
+	console := live.Console{Keys: lio.stdin, Status: lio.stderr, Live: cli.IsTerminal(lio.stderr)}
+	if f, ok := lio.stderr.(*os.File); ok && console.Live {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
+			console.Width = w
+		}
+	}
+	restore := func() {}
+	if f, ok := lio.stdin.(*os.File); ok {
+		r, _, err := live.RawTerminal(f)
+		if err == nil {
+			restore = r
+		}
+	}
+	start := time.Now()
+	runErr := s.Run(ctx, console)
+	closeErr := s.Close()
+	restore()
+	if closeErr != nil {
+		// A sound system that did not let go may not survive Terminate either.
+		closeBackend = false
+	}
+	m := s.Engine().Meters()
+	if runErr != nil {
+		fmt.Fprintf(lio.stderr, "hush live: %v\n", runErr)
+		return 1
+	}
+	if closeErr != nil {
+		fmt.Fprintf(lio.stderr, "hush live: %v\n", closeErr)
+		return 1
+	}
+	fmt.Fprintf(lio.stderr, "hush live: stopped after %s; %d input overflows, %d output underflows\n",
+		time.Since(start).Round(100*time.Millisecond),
+		m.Overflows, m.Underflows)
+	return 0
+}
+
+// ms formats a duration in milliseconds with one decimal.
+func ms(d time.Duration) string {
+	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+}
+
+// liveParseArgs parses the flags. When ok is false the caller returns code.
+func liveParseArgs(args []string, lio liveIO) (opts liveOptions, code int, ok bool) {
+	flags := flag.NewFlagSet("live", flag.ContinueOnError)
+	flags.SetOutput(io.Discard) // errors are reported below, in one line
+	var strength string
+	var bufferMS float64
+	flags.BoolVar(&opts.list, "list", false, "")
+	flags.StringVar(&opts.Input, "in", "", "")
+	flags.StringVar(&opts.Output, "out", "", "")
+	flags.IntVar(&opts.SampleRate, "rate", 0, "")
+	flags.Float64Var(&bufferMS, "buffer", float64(live.DefaultBuffer)/float64(time.Millisecond), "")
+	flags.StringVar(&strength, "strength", "", "")
+	flags.Float64Var(&opts.MaxAttenuation, "max-attenuation", 0, "")
+
+	usageErr := func(format string, a ...any) (liveOptions, int, bool) {
+		fmt.Fprintf(lio.stderr, "hush live: %s\nRun \"hush live --help\" for usage.\n", fmt.Sprintf(format, a...))
+		return opts, 2, false
+	}
+	err := flags.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		latency := "20ms"
+		var lat time.Duration
+		if d, err := denoise.New(denoise.Config{}); err == nil {
+			lat = d.LatencyDuration()
+			latency = ms(lat)
+		}
+		fmt.Fprintf(lio.stdout, liveHelp, ms(lat+live.DefaultBuffer), latency, ms(live.DefaultBuffer),
+			denoise.MinSampleRate, denoise.MaxSampleRate, float64(live.DefaultBuffer)/float64(time.Millisecond),
+			denoise.DefaultMaxAttenuation)
+		return opts, 0, false
+	}
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if flags.NArg() > 0 {
+		return usageErr("unexpected argument %q; name devices with --in and --out", flags.Arg(0))
+	}
+	set := map[string]bool{}
+	flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	minMS, maxMS := float64(live.MinBuffer)/float64(time.Millisecond), float64(live.MaxBuffer)/float64(time.Millisecond)
+	switch {
+	case set["strength"] && set["max-attenuation"]:
+		return usageErr("--strength and --max-attenuation both set the strength; use one of them")
+	case set["max-attenuation"] && !(opts.MaxAttenuation > 0 && opts.MaxAttenuation <= denoise.MaxMaxAttenuation):
+		return usageErr("--max-attenuation %g: want a number of dB above 0 and at most %d, such as 12 or 30",
+			opts.MaxAttenuation, denoise.MaxMaxAttenuation)
+	case set["rate"] && (opts.SampleRate < denoise.MinSampleRate || opts.SampleRate > denoise.MaxSampleRate):
+		return usageErr("--rate %d: want %d to %d Hz, such as 44100 or 48000", opts.SampleRate, denoise.MinSampleRate, denoise.MaxSampleRate)
+	case math.IsNaN(bufferMS) || bufferMS < minMS || bufferMS > maxMS:
+		return usageErr("--buffer %g: want %g to %g ms", bufferMS, minMS, maxMS)
+	}
+	opts.Buffer = time.Duration(bufferMS * float64(time.Millisecond))
+	if set["strength"] {
+		found := false
+		for _, st := range live.StrengthSteps() {
+			if st.Name == strength {
+				opts.MaxAttenuation, found = st.DB, true
+			}
+		}
+		if !found {
+			return usageErr("--strength %q: want gentle, balanced or aggressive", strength)
+		}
+	}
+	return opts, 0, true
+}

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hushaudio/hush/denoise"
+)
+
+func TestPipeKeepsLengthAndDenoises(t *testing.T) {
+	const rate = 8000
+	in := make([]byte, 2*rate)
+	for i := range rate {
+		// A low tone under loud deterministic hiss.
+		v := 3000*math.Sin(2*math.Pi*200*float64(i)/rate) + 4000*math.Sin(float64(i*i%977))
+		binary.LittleEndian.PutUint16(in[2*i:], uint16(int16(v)))
+	}
+	var out bytes.Buffer
+	require.NoError(t, run(bytes.NewReader(in), &out, rate, 1, 0))
+	assert.Equal(t, len(in), out.Len())
+	assert.NotEqual(t, in, out.Bytes())
+}
+
+func TestPipeErrors(t *testing.T) {
+	var out bytes.Buffer
+	assert.ErrorIs(t, run(bytes.NewReader(nil), &out, 1000, 1, 0), denoise.ErrSampleRate)
+	assert.ErrorIs(t, run(bytes.NewReader([]byte{1, 2, 3}), &out, 8000, 1, 0), denoise.ErrPartialFrame)
+}

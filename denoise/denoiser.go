@@ -38,6 +38,7 @@ type Denoiser struct {
 	unityGain bool                  // tests only: skip the gains to check reconstruction
 	noiseHook func(noise []float32) // tests only: edit a copy of the noise estimate
 	noiseWork []float32             // tests only: that copy
+	gainHook  func(gains []float32) // tests only: edit the gains
 }
 
 // New returns a Denoiser for cfg, or an error wrapping ErrSampleRate or
@@ -79,7 +80,7 @@ func newTuned(cfg Config, tun tuning) (*Denoiser, error) {
 	d.gain.DecisionDirected = tun.ddAlpha
 	d.gain.MinPriorSNR = dbToPower(tun.xiMinDB)
 	d.gain.MaxAbsence = tun.maxAbsence
-	d.gain.Rule = tun.rule
+	d.gain.SpeechFloorRatio = tun.speechFloor
 	d.noise.PriorSNR = dbToPower(tun.sppPriorDB)
 	d.noise.Smoothing = tun.sppSmooth
 	d.noise.CeilingFactor = tun.ceiling
@@ -180,6 +181,9 @@ func (d *Denoiser) processFrame() {
 		noise = d.noiseWork
 	}
 	d.gain.Compute(d.gains, d.power, noise)
+	if d.gainHook != nil {
+		d.gainHook(d.gains)
+	}
 	if d.unityGain {
 		for k := range d.gains {
 			d.gains[k] = 1

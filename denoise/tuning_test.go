@@ -55,6 +55,7 @@ func TestTuning(t *testing.T) {
 	for _, setting := range strings.Split(spec, ";") {
 		tun := defaultTuning()
 		var hookScale func([]float32)
+		var mkGainHook []func() func([]float32)
 		cfg := Config{SampleRate: 16000}
 		for _, kv := range strings.Fields(setting) {
 			name, val, _ := strings.Cut(kv, "=")
@@ -83,8 +84,36 @@ func TestTuning(t *testing.T) {
 				}
 			case "ceiling":
 				tun.ceiling = float32(v)
-			case "rule":
-				tun.rule = int(v)
+			case "release":
+				beta := float32(v)
+				mkGainHook = append(mkGainHook, func() func([]float32) {
+					var prev []float32
+					return func(g []float32) {
+						if prev == nil {
+							prev = make([]float32, len(g))
+						}
+						for k := range g {
+							g[k] = max(g[k], beta*prev[k])
+							prev[k] = g[k]
+						}
+					}
+				})
+			case "fsmooth":
+				w := float32(v)
+				mkGainHook = append(mkGainHook, func() func([]float32) {
+					var tmp []float32
+					return func(g []float32) {
+						if tmp == nil {
+							tmp = make([]float32, len(g))
+						}
+						copy(tmp, g)
+						for k := 1; k < len(g)-1; k++ {
+							g[k] = (1-2*w)*tmp[k] + w*(tmp[k-1]+tmp[k+1])
+						}
+					}
+				})
+			case "speechFloor":
+				tun.speechFloor = float32(v)
 			case "maxAtt":
 				cfg.MaxAttenuation = v
 			default:
@@ -110,6 +139,17 @@ func TestTuning(t *testing.T) {
 						}
 						y := p.noisy
 						d.noiseHook = hookScale
+						var hooks []func([]float32)
+						for _, mk := range mkGainHook {
+							hooks = append(hooks, mk())
+						}
+						if len(hooks) > 0 {
+							d.gainHook = func(g []float32) {
+								for _, h := range hooks {
+									h(g)
+								}
+							}
+						}
 						if strings.Contains(setting, "oracle") {
 							// The true noise's smoothed spectrum, frame by frame.
 							noise := make([]float32, len(p.noisy))

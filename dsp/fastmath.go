@@ -37,11 +37,10 @@ func fastExp(x float32) float32 {
 	if t < -126 {
 		return 0
 	}
-	if t > 127 {
-		t = 127
-	}
-	// Round to the nearest integer so the fraction is in [-½, ½].
-	i := int32(math.Floor(float64(t) + 0.5))
+	t = min(t, 127)
+	// Round to the nearest integer so the fraction is in [-½, ½]; t+128.5
+	// is positive, so truncation is floor.
+	i := int32(t+128.5) - 128
 	u := (t - float32(i)) * ln2
 	// e^u by Taylor series to u⁶/720 (error < 2e-7 on |u| <= ln2/2).
 	p := 1 + u*(1+u*(0.5+u*(1.0/6+u*(1.0/24+u*(1.0/120+u*(1.0/720))))))

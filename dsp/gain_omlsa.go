@@ -34,7 +34,10 @@ type OMLSAGain struct {
 	// MaxAbsence caps the a priori speech-absence probability q, so that
 	// speech onsets in bins judged empty still get through.
 	MaxAbsence float32
-	Rule       int
+	// SpeechFloorRatio scales the floor, in dB, in frames that hold speech:
+	// 0.5 turns bins down at most half as far there as in pauses.
+	SpeechFloorRatio float32
+	framePresence    float32 // of the current frame, from the smoothed ξ
 }
 
 const (
@@ -58,6 +61,7 @@ func NewOMLSAGain(bins int, maxAttenuationDB float64) *OMLSAGain {
 		DecisionDirected: 0.98,
 		MinPriorSNR:      0.0031623, // -25 dB
 		MaxAbsence:       0.95,
+		SpeechFloorRatio: 1,
 	}
 }
 
@@ -102,7 +106,11 @@ func (g *OMLSAGain) Compute(gains, power, noise []float32) {
 
 	g.absenceFromZeta(n)
 
-	var lnFloor = g.lnFloor
+	// In frames that hold speech the floor is raised (SpeechFloorRatio of
+	// it, in dB): residual noise there is masked by the voice, while deep
+	// cuts between and under speech components cost intelligibility.
+	lnFloor := g.lnFloor
+	lnFloor += g.framePresence * (g.SpeechFloorRatio - 1) * lnFloor
 	for k := range power {
 		xi := gains[k]
 		gamma := prev[k]
@@ -122,14 +130,7 @@ func (g *OMLSAGain) Compute(gains, power, noise []float32) {
 			p = 1 / (1 + q/(1-q)*(1+xi)*fastExp(-v))
 		}
 		g.presence[k] = p
-		switch g.Rule {
-		case 1: // LSA with floor
-			gains[k] = fastExp(max(lnGH1, lnFloor))
-		case 2: // Wiener with floor
-			gains[k] = max(r, fastExp(lnFloor))
-		default:
-			gains[k] = fastExp(p*lnGH1 + (1-p)*lnFloor)
-		}
+		gains[k] = fastExp(p*lnGH1 + (1-p)*lnFloor)
 		zeta[k] = omlsaZetaSmoothing*zeta[k] + (1-omlsaZetaSmoothing)*xi
 	}
 }
@@ -174,6 +175,7 @@ func (g *OMLSAGain) absenceFromZeta(n int) {
 		}
 	}
 	g.zetaFrameLast = frame
+	g.framePresence = pFrame
 
 	for k := range q {
 		local := 0.25*zeta[max(k-1, 0)] + 0.5*zeta[k] + 0.25*zeta[min(k+1, n-1)]
@@ -203,5 +205,6 @@ func (g *OMLSAGain) Reset() {
 	clear(g.presence)
 	g.zetaPeak = 0
 	g.zetaFrameLast = 0
+	g.framePresence = 0
 	g.started = false
 }

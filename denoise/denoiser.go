@@ -18,19 +18,22 @@ type Denoiser struct {
 	cfg       Config
 	hop, size int
 
-	stft  *dsp.STFT
-	noise *dsp.SPPNoiseEstimator
-	gain  *dsp.OMLSAGain
+	stft   *dsp.STFT
+	groups *dsp.BinGroups // noise and gains are tracked per group of bins
+	noise  *dsp.SPPNoiseEstimator
+	gain   *dsp.OMLSAGain
 
 	input []float32 // the last size input samples, oldest first
 	fill  int       // new samples in input since the last frame, < hop
 	ready []float32 // output samples of the last frame, emitted one per input sample
 
-	spec  []complex64
-	power []float32
-	gains []float32
+	spec       []complex64
+	power      []float32 // per bin
+	gains      []float32 // per bin
+	groupPower []float32
+	groupGains []float32
 
-	speechLo, speechHi int // bins averaged for the frame speech probability
+	speechLo, speechHi int // groups averaged for the frame speech probability
 	speechProb         float32
 
 	int16Buf []float32 // conversion buffer for ProcessInt16
@@ -60,20 +63,25 @@ func newTuned(cfg Config, tun tuning) (*Denoiser, error) {
 	}
 	bins := stft.Bins()
 	binHz := float64(cfg.SampleRate) / float64(size)
+	groups := dsp.NewBinGroups(bins, binHz)
 	d := &Denoiser{
-		cfg:      cfg,
-		hop:      hop,
-		size:     size,
-		stft:     stft,
-		noise:    dsp.NewSPPNoiseEstimator(bins),
-		gain:     dsp.NewOMLSAGain(bins, cfg.MaxAttenuation),
-		input:    make([]float32, size),
-		ready:    make([]float32, hop),
-		spec:     make([]complex64, bins),
-		power:    make([]float32, bins),
-		gains:    make([]float32, bins),
+		cfg:        cfg,
+		hop:        hop,
+		size:       size,
+		stft:       stft,
+		groups:     groups,
+		noise:      dsp.NewSPPNoiseEstimator(groups.Len()),
+		gain:       dsp.NewOMLSAGain(groups.Len(), cfg.MaxAttenuation),
+		input:      make([]float32, size),
+		ready:      make([]float32, hop),
+		spec:       make([]complex64, bins),
+		power:      make([]float32, bins),
+		gains:      make([]float32, bins),
+		groupPower: make([]float32, groups.Len()),
+		groupGains: make([]float32, groups.Len()),
+		// Groups below 4 kHz are single bins, so bin and group indices agree.
 		speechLo: int(150/binHz + 0.5),
-		speechHi: min(int(4000/binHz+0.5), bins-1),
+		speechHi: min(int(4000/binHz+0.5), groups.Len()-1),
 		// Short, to keep the state small; ProcessInt16 loops over it.
 		int16Buf: make([]float32, 64),
 	}
@@ -170,7 +178,8 @@ func (d *Denoiser) processFrame() {
 		re, im := real(c), imag(c)
 		d.power[k] = re*re + im*im
 	}
-	d.noise.Update(d.power)
+	d.groups.Pool(d.groupPower, d.power)
+	d.noise.Update(d.groupPower)
 	noise := d.noise.Noise()
 	if d.noiseHook != nil {
 		if d.noiseWork == nil {
@@ -180,10 +189,11 @@ func (d *Denoiser) processFrame() {
 		d.noiseHook(d.noiseWork)
 		noise = d.noiseWork
 	}
-	d.gain.Compute(d.gains, d.power, noise)
+	d.gain.Compute(d.groupGains, d.groupPower, noise)
 	if d.gainHook != nil {
-		d.gainHook(d.gains)
+		d.gainHook(d.groupGains)
 	}
+	d.groups.Expand(d.gains, d.groupGains)
 	if d.unityGain {
 		for k := range d.gains {
 			d.gains[k] = 1

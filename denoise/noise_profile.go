@@ -76,8 +76,9 @@ func (d *Denoiser) LearnNoise(noise []float32) error {
 	// at zero, and the noise ceiling built on them would wipe the profile
 	// out at the next frame. Restarting the tracker on the profile seeds
 	// everything consistently.
+	d.groups.Pool(d.groupPower, sum)
 	d.noise.Reset()
-	d.noise.Update(sum)
+	d.noise.Update(d.groupPower)
 	return nil
 }
 
@@ -101,7 +102,10 @@ func allFinite(x []float32) bool {
 // Read it after Process for a meter or a report; it changes once per
 // FrameSize() input samples, or when LearnNoise installs a profile.
 func (d *Denoiser) NoiseLevel() float64 {
-	noise := d.noise.Noise()
+	// The estimate is kept per group of bins; spread it back over the
+	// bins (d.power is scratch between frames).
+	noise := d.power
+	d.groups.Expand(noise, d.noise.Noise())
 	// Parseval for the sqrt-Hann window: the one-sided power spectrum,
 	// with the inner bins counted twice, sums to size * sum(w²) * mean(x²),
 	// and sum(w²) = size/2.

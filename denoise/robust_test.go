@@ -23,7 +23,7 @@ type robustState struct {
 // so they can hold tiny values only while the input itself is tiny.
 // Everything else is state carried from frame to frame.
 var robustScratch = map[string]bool{
-	"input": true, "spec": true, "power": true, "gains": true, "int16Buf": true, "noiseWork": true,
+	"input": true, "spec": true, "power": true, "gains": true, "groupPower": true, "groupGains": true, "int16Buf": true, "noiseWork": true,
 	"work": true, "buf": true, "scratch": true, "generic": true,
 }
 

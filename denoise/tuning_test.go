@@ -173,9 +173,9 @@ func TestTuning(t *testing.T) {
 								st.Analyze(spec, frame)
 								for k, c := range spec {
 									pw := real(c)*real(c) + imag(c)*imag(c)
-									smooth[k] = 0.8*smooth[k] + 0.2*pw
-									est[k] = max(smooth[k], 1e-12)
+									smooth[k] = max(0.8*smooth[k]+0.2*pw, 1e-12)
 								}
+								d.groups.Pool(est, smooth)
 							}
 						}
 						if !strings.Contains(setting, "noisy") {

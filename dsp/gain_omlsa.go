@@ -171,7 +171,7 @@ func (g *OMLSAGain) absenceFromZeta(n int) {
 			pFrame = 1
 			g.zetaPeak = min(max(frame, omlsaPeakMin), omlsaPeakMax)
 		} else {
-			pFrame = zetaLikelihood(frame, g.zetaPeak*omlsaZetaMin, g.zetaPeak*omlsaZetaMax)
+			pFrame = zetaLikelihood(frame, g.zetaPeak*omlsaZetaMin, g.zetaPeak*omlsaZetaMax, invLnZetaRange)
 		}
 	}
 	g.zetaFrameLast = frame
@@ -179,22 +179,26 @@ func (g *OMLSAGain) absenceFromZeta(n int) {
 
 	for k := range q {
 		local := 0.25*zeta[max(k-1, 0)] + 0.5*zeta[k] + 0.25*zeta[min(k+1, n-1)]
-		pl := zetaLikelihood(local, omlsaZetaMin, omlsaZetaMax)
-		pg := zetaLikelihood(global[k], omlsaZetaMin, omlsaZetaMax)
+		pl := zetaLikelihood(local, omlsaZetaMin, omlsaZetaMax, invLnZetaRange)
+		pg := zetaLikelihood(global[k], omlsaZetaMin, omlsaZetaMax, invLnZetaRange)
 		q[k] = min(1-pl*pg*pFrame, g.MaxAbsence)
 	}
 }
 
+// invLnZetaRange is 1/ln(omlsaZetaMax/omlsaZetaMin); the frame test uses
+// the same ratio around its peak.
+const invLnZetaRange = 0.86858896 // 1/ln(10^0.5)
+
 // zetaLikelihood maps a smoothed a priori SNR to [0, 1]: 0 at or below lo,
-// 1 at or above hi, log-linear in between.
-func zetaLikelihood(z, lo, hi float32) float32 {
+// 1 at or above hi, log-linear in between (invLnRange = 1/ln(hi/lo)).
+func zetaLikelihood(z, lo, hi, invLnRange float32) float32 {
 	switch {
 	case z <= lo:
 		return 0
 	case z >= hi:
 		return 1
 	}
-	return fastLog(z/lo) / fastLog(hi/lo)
+	return fastLog(z/lo) * invLnRange
 }
 
 // Reset forgets all history.

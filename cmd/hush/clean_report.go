@@ -136,7 +136,9 @@ func (m *cleanMeter) report(opts *cleanOptions, inName, outName string, rate, fr
 		rep.RealTimeFactor = math.Round(time.Since(m.start).Seconds()/d*1e5) / 1e5
 	}
 	if m.frames > 0 {
-		rep.NoiseLevelDBFS = round2(max(10*math.Log10(m.noisePow/float64(m.frames)+1e-12), -120))
+		if mean := m.noisePow / float64(m.frames); mean > 0 {
+			rep.NoiseLevelDBFS = round2(max(10*math.Log10(mean), -120))
+		}
 		rep.SpeechFraction = round3(float64(m.speech) / float64(m.frames))
 	}
 	// A tiny floor keeps digital silence at 0 dB instead of NaN.

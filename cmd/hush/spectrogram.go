@@ -205,7 +205,7 @@ func mixDown(dst, src []float32, channels int) []float32 {
 // levelPanel is a panel of levels in dBFS from topDB-rangeDB to topDB.
 func levelPanel(title string, s *spectrogram.Spectrogram, topDB, rangeDB float64) spectrogram.Panel {
 	// Round the top up to 10 dB so the colour bar ticks read well.
-	top := 10 * float64(int((topDB+1000)/10+0.999)) - 1000
+	top := 10*float64(int((topDB+1000)/10+0.999)) - 1000
 	return spectrogram.Panel{
 		Title:      title,
 		Values:     s.DB(plotFloorDB),

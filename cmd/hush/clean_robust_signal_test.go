@@ -100,8 +100,16 @@ func signalWait(t *testing.T, cmd *exec.Cmd, limit time.Duration) (int, time.Dur
 	}
 }
 
-func TestCleanInterruptedBinaryLeavesNoFiles(t *testing.T) {
+func TestCleanSignalsOnTheBinary(t *testing.T) {
+	// One build of the binary for every case.
 	bin := signalBuild(t)
+	t.Run("file", func(t *testing.T) { signalFile(t, bin) })
+	t.Run("folder resumes", func(t *testing.T) { signalFolderResumes(t, bin) })
+	t.Run("pipe", func(t *testing.T) { signalPipe(t, bin) })
+}
+
+// signalFile interrupts the cleaning of one long file.
+func signalFile(t *testing.T, bin string) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "long.wav")
 	signalLongFile(t, in, 60)
@@ -124,10 +132,10 @@ func TestCleanInterruptedBinaryLeavesNoFiles(t *testing.T) {
 	}
 }
 
-func TestCleanInterruptedFolderResumes(t *testing.T) {
-	// Ctrl-C in the middle of a folder keeps the finished outputs, removes
-	// the unfinished one, and --skip-existing then completes the job.
-	bin := signalBuild(t)
+// signalFolderResumes checks that Ctrl-C in the middle of a folder keeps
+// the finished outputs and removes the unfinished one, and that
+// --skip-existing then completes the job.
+func signalFolderResumes(t *testing.T, bin string) {
 	in, out := t.TempDir(), t.TempDir()
 	names := []string{"a.wav", "b.wav", "c.wav", "d.wav"}
 	for _, n := range names {
@@ -167,11 +175,11 @@ func TestCleanInterruptedFolderResumes(t *testing.T) {
 	}
 }
 
-func TestCleanInterruptedWhileReadingAPipe(t *testing.T) {
-	// Standard input that keeps coming (a live capture), that has stalled
-	// and then ends, or that has stalled for good (a producer that hangs):
-	// Ctrl-C stops hush and leaves nothing behind.
-	bin := signalBuild(t)
+// signalPipe interrupts hush reading standard input that keeps coming (a
+// live capture), that has stalled and then ends, or that has stalled for
+// good (a producer that hangs): Ctrl-C stops hush and leaves nothing
+// behind.
+func signalPipe(t *testing.T, bin string) {
 	f := wav.Format{SampleRate: 16000, Channels: 1, Encoding: wav.PCM, BitsPerSample: 16}
 	for _, c := range []struct {
 		name  string

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -66,7 +67,8 @@ func robustBadFiles() []robustBad {
 		{"channels-0.wav", "0 channels", robustRIFF(robustFmt(1, 0, 16000, 0, 16), data)},
 		{"rate-0.wav", "sample rate 0 Hz", robustRIFF(robustFmt(1, 1, 0, 2, 16), data)},
 		{"rate-4000000000.wav", "sample rate 4000000000 Hz", robustRIFF(robustFmt(1, 1, 4_000_000_000, 2, 16), data)},
-		{"rate-96000.wav", "96000 Hz, want 8000..48000; resample it first", robustRIFF(robustFmt(1, 1, 96000, 2, 16), data)},
+		{"rate-4000.wav", "4000 Hz, want 8000..", robustRIFF(robustFmt(1, 1, 4000, 2, 16), data)},
+		{"rate-384000.wav", "384000 Hz, want 8000..", robustRIFF(robustFmt(1, 1, 384000, 2, 16), data)},
 		{"adpcm.wav", "Microsoft ADPCM", robustRIFF(robustFmt(2, 1, 16000, 256, 4), data)},
 		{"ima-adpcm.wav", "IMA ADPCM", robustRIFF(robustFmt(0x11, 1, 16000, 256, 4), data)},
 		{"alaw.wav", "A-law", robustRIFF(robustFmt(6, 1, 8000, 1, 8), data)},
@@ -133,8 +135,8 @@ func TestCleanDirWithEveryBadFile(t *testing.T) {
 	for _, b := range robustBadFiles() {
 		assert.Contains(t, stderr, "hush: "+filepath.Join(in, b.name)+": ")
 	}
-	assert.Contains(t, stderr, "cleaned 3 of 21 files")
-	assert.Contains(t, stderr, "18 failed: "+strings.Join(badNames, ", "))
+	assert.Contains(t, stderr, fmt.Sprintf("cleaned 3 of %d files", len(badNames)+3))
+	assert.Contains(t, stderr, fmt.Sprintf("%d failed: %s", len(badNames), strings.Join(badNames, ", ")))
 	assert.ElementsMatch(t, []string{"good-a.wav", "good-b.wav", "good-c.wav"}, cleanEntries(t, out))
 	for name, n := range good {
 		y, _ := cleanReadWAV(t, filepath.Join(out, name))

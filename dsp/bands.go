@@ -11,6 +11,7 @@ type BinGroups struct {
 	bins   int
 	starts []int     // first bin of each group, then bins
 	center []float32 // centre of each group, in bins
+	invGap []float32 // 1/(center[j+1]-center[j]), for interpolation
 }
 
 // NewBinGroups returns the grouping of bins bins spaced binHz apart.
@@ -32,6 +33,10 @@ func NewBinGroups(bins int, binHz float64) *BinGroups {
 	g.center = make([]float32, len(starts))
 	for j := range g.center {
 		g.center[j] = float32(g.starts[j]+g.starts[j+1]-1) / 2
+	}
+	g.invGap = make([]float32, len(starts))
+	for j := range len(starts) - 1 {
+		g.invGap[j] = 1 / (g.center[j+1] - g.center[j])
 	}
 	return g
 }
@@ -71,7 +76,7 @@ func (g *BinGroups) Expand(dst, groupGains []float32) {
 			dst[k] = groupGains[last]
 			continue
 		}
-		w := (x - g.center[j]) / (g.center[j+1] - g.center[j])
+		w := (x - g.center[j]) * g.invGap[j]
 		dst[k] = groupGains[j] + w*(groupGains[j+1]-groupGains[j])
 	}
 }

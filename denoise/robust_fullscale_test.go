@@ -66,7 +66,11 @@ const robustMaxOver = 1.5
 
 func TestFullScaleInput(t *testing.T) {
 	for _, rate := range robustRates {
-		for name, x := range robustFullScale(t, rate, 3*rate) {
+		seconds := 3
+		if testing.Short() {
+			seconds = 1
+		}
+		for name, x := range robustFullScale(t, rate, seconds*rate) {
 			d, err := New(Config{SampleRate: rate})
 			require.NoError(t, err)
 			y := processAll(t, d, x, []int{rate / 100})

@@ -199,8 +199,12 @@ func TestHostileSamplesNeverPoisonState(t *testing.T) {
 				require.NoError(t, err)
 				rng := rand.New(rand.NewPCG(uint64(rate), 3))
 				lead := noiseSignal(rate/2, 1)
-				bad := h.make(2*rate, rng)
-				tail := noiseSignal(3*rate, 2)
+				seconds := 2
+				if testing.Short() {
+					seconds = 1
+				}
+				bad := h.make(seconds*rate, rng)
+				tail := noiseSignal((seconds+1)*rate, 2)
 				out := make([]float32, max(len(lead), len(bad), len(tail)))
 
 				d.Process(out[:len(lead)], lead)

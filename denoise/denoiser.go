@@ -89,6 +89,7 @@ func newTuned(cfg Config, tun tuning) (*Denoiser, error) {
 	d.gain.MinPriorSNR = dbToPower(tun.xiMinDB)
 	d.gain.MaxAbsence = tun.maxAbsence
 	d.gain.SpeechFloorRatio = tun.speechFloor
+	d.gain.NoiseWeight = tun.noiseWeight
 	d.noise.PriorSNR = dbToPower(tun.sppPriorDB)
 	d.noise.Smoothing = tun.sppSmooth
 	d.noise.CeilingFactor = tun.ceiling
@@ -133,8 +134,10 @@ func (d *Denoiser) SpeechProbability() float32 { return d.speechProb }
 // samples of a stream).
 //
 // Samples are nominally in [-1, 1]. NaN and infinite inputs are treated as
-// silence and values beyond ±64 are clamped, so that bad input cannot
-// poison the stream's state. Process panics if dst is shorter than src.
+// silence and finite values beyond ±64 are clamped, so that bad input cannot
+// poison the stream's state. Gains never exceed 1, but where the input was
+// clipped the output can exceed full scale a little (up to about 1.2 was
+// measured); ProcessInt16 saturates. Process panics if dst is shorter than src.
 func (d *Denoiser) Process(dst, src []float32) {
 	if len(dst) < len(src) {
 		panic(fmt.Sprintf("denoise: Process got dst of %d samples for %d input samples", len(dst), len(src)))
@@ -157,16 +160,20 @@ func (d *Denoiser) Process(dst, src []float32) {
 	}
 }
 
-// sanitize maps NaN to 0 and clamps to ±64.
+// sanitize maps NaN and ±Inf to 0, clamps finite values to ±64 and flushes
+// values below 1e-15 (-300 dBFS) to 0, whose powers would be subnormal
+// numbers that slow the arithmetic down many times over.
 func sanitize(x float32) float32 {
 	const limit = 64
 	switch {
-	case x != x:
+	case x-x != 0: // NaN or ±Inf
 		return 0
 	case x > limit:
 		return limit
 	case x < -limit:
 		return -limit
+	case x < 1e-15 && x > -1e-15:
+		return 0
 	}
 	return x
 }

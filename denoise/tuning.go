@@ -12,6 +12,7 @@ type tuning struct {
 	sppSmooth   float32 // noise tracker averaging constant per frame
 	speechFloor float32 // floor in speech frames, as a fraction of the floor in dB
 	ceiling     float32 // noise ceiling over the minimum statistic (0: off)
+	noiseWeight float32 // the gain rule's view of the noise, relative to the tracked level
 }
 
 func defaultTuning() tuning {
@@ -19,9 +20,10 @@ func defaultTuning() tuning {
 		ddAlpha:     0.93,
 		xiMinDB:     -25,
 		maxAbsence:  0.95,
-		sppPriorDB:  12,
-		sppSmooth:   0.95,
+		sppPriorDB:  15,
+		sppSmooth:   0.8,
 		speechFloor: 0.5,
 		ceiling:     4,
+		noiseWeight: 0.8,
 	}
 }

@@ -112,6 +112,8 @@ func TestTuning(t *testing.T) {
 						}
 					}
 				})
+			case "noiseWeight":
+				tun.noiseWeight = float32(v)
 			case "speechFloor":
 				tun.speechFloor = float32(v)
 			case "maxAtt":

@@ -34,6 +34,10 @@ type OMLSAGain struct {
 	// MaxAbsence caps the a priori speech-absence probability q, so that
 	// speech onsets in bins judged empty still get through.
 	MaxAbsence float32
+	// NoiseWeight scales the noise estimate before use: below 1 the rule
+	// treats the noise as weaker than tracked and suppresses less, which
+	// trades residual noise for less damage to weak speech.
+	NoiseWeight float32
 	// SpeechFloorRatio scales the floor, in dB, in frames that hold speech:
 	// 0.5 turns bins down at most half as far there as in pauses.
 	SpeechFloorRatio float32
@@ -62,6 +66,7 @@ func NewOMLSAGain(bins int, maxAttenuationDB float64) *OMLSAGain {
 		MinPriorSNR:      0.0031623, // -25 dB
 		MaxAbsence:       0.95,
 		SpeechFloorRatio: 1,
+		NoiseWeight:      1,
 	}
 }
 
@@ -90,8 +95,9 @@ func (g *OMLSAGain) Compute(gains, power, noise []float32) {
 
 	// A priori SNR (decision-directed) and its time-smoothed version; the
 	// absence probability uses last frame's smoothed ξ, as in the paper.
+	invWeight := 1 / g.NoiseWeight
 	for k := range power {
-		gamma := min(power[k]/noise[k], 1e4)
+		gamma := min(power[k]/noise[k]*invWeight, 1e4)
 		var xi float32
 		if g.started {
 			xi = alpha*prev[k] + (1-alpha)*max(gamma-1, 0)

@@ -135,9 +135,9 @@ func (d *Denoiser) SpeechProbability() float32 { return d.speechProb }
 //
 // Samples are nominally in [-1, 1]. NaN and infinite inputs are treated as
 // silence and finite values beyond ±64 are clamped, so that bad input cannot
-// poison the stream's state. Gains never exceed 1, but where the input was
-// clipped the output can exceed full scale a little (up to about 1.2 was
-// measured); ProcessInt16 saturates. Process panics if dst is shorter than src.
+// poison the stream's state. The output is limited to [-1, 1]: gains never
+// exceed 1, but reshaping the spectrum of a full-scale or clipped input can
+// push peaks past full scale, and those are clipped. Process panics if dst is shorter than src.
 func (d *Denoiser) Process(dst, src []float32) {
 	if len(dst) < len(src) {
 		panic(fmt.Sprintf("denoise: Process got dst of %d samples for %d input samples", len(dst), len(src)))
@@ -210,6 +210,12 @@ func (d *Denoiser) processFrame() {
 		d.spec[k] = complex(real(d.spec[k])*g, imag(d.spec[k])*g)
 	}
 	d.stft.Synthesize(d.ready, d.spec)
+	// Gains never exceed 1, but changing the spectrum of a full-scale (or
+	// clipped) input can still push peaks past it; keep the output within
+	// full scale rather than hand clipping on to the next stage.
+	for i, y := range d.ready {
+		d.ready[i] = min(max(y, -1), 1)
+	}
 
 	presence := d.gain.Presence()
 	var sum float32

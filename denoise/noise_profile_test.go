@@ -155,7 +155,7 @@ func TestLearnNoiseHeadStart(t *testing.T) {
 	n := float64(len(cases))
 	t.Logf("mean gain from the profile: whole file %+.2f dB, from speech onset %+.2f dB", sumWhole/n, sumCold/n)
 	assert.GreaterOrEqual(t, sumWhole/n, 0.0)
-	assert.Greater(t, sumCold/n, 1.0)
+	assert.Greater(t, sumCold/n, 0.5)
 }
 
 func profileRead(t *testing.T, path string, rate int) []float32 {

@@ -66,11 +66,15 @@ func expInt(v float64) float64 {
 }
 
 // halfExpInt returns ½E1(v) for v >= 0 (v = 0 gives a large finite value).
+// NaN is taken as 0 rather than allowed to index the table.
 func halfExpInt(v float32) float32 {
 	const vMin = 1.0 / (1 << -expIntMinExp)
-	if v < vMin {
+	if !(v >= vMin) { // also NaN
+		if !(v > 1e-30) {
+			v = 1e-30
+		}
 		// E1(v) ≈ -γ - ln v for small v.
-		return 0.5 * (-eulerGamma - fastLog(max(v, 1e-30)))
+		return 0.5 * (-eulerGamma - fastLog(v))
 	}
 	if v >= 1<<expIntMaxExp {
 		return 0

@@ -30,4 +30,5 @@ func TestHalfExpIntTableAccuracy(t *testing.T) {
 	}
 	assert.Equal(t, float32(0), halfExpInt(100))
 	assert.False(t, math.IsInf(float64(halfExpInt(0)), 0))
+	assert.Equal(t, halfExpInt(0), halfExpInt(float32(math.NaN())), "NaN must not index the table")
 }

@@ -46,7 +46,7 @@ const (
 
 // NewSPPNoiseEstimator returns an estimator for spectra of bins bins.
 func NewSPPNoiseEstimator(bins int) *SPPNoiseEstimator {
-	return &SPPNoiseEstimator{
+	e := &SPPNoiseEstimator{
 		noise:         make([]float32, bins),
 		meanProb:      make([]float32, bins),
 		smoothed:      make([]float32, bins),
@@ -55,6 +55,15 @@ func NewSPPNoiseEstimator(bins int) *SPPNoiseEstimator {
 		CeilingFactor: 4,
 		PriorSNR:      31.622776, // 15 dB, as in the paper
 		Smoothing:     0.8,
+	}
+	e.fillFloor()
+	return e
+}
+
+// fillFloor sets the estimate to the floor, so that it is never zero.
+func (e *SPPNoiseEstimator) fillFloor() {
+	for k := range e.noise {
+		e.noise[k] = noiseFloorPower
 	}
 }
 
@@ -75,14 +84,29 @@ func (e *SPPNoiseEstimator) SetNoise(profile []float32) {
 func (e *SPPNoiseEstimator) Update(power []float32) {
 	noise := e.noise[:len(power)]
 	meanProb := e.meanProb[:len(power)]
+	if silent(power) {
+		// Digital silence says nothing about the noise: keep the estimate
+		// (and the minimum statistics) as they are rather than let them
+		// collapse, as they would at the start of many recordings.
+		return
+	}
 	if e.frames == 0 {
-		// With no history, the first frame is the best guess; the
-		// recursion quickly corrects an overestimate if it held speech.
+		// With no history the first frame is the best guess, smoothed over
+		// a few bins: a single periodogram leaves some bins far too low,
+		// and an underestimate is what the tracker corrects most slowly (it
+		// takes the real noise there for speech). An overestimate, if the
+		// frame held speech, it corrects within a few frames.
+		n := len(power)
 		for k, p := range power {
-			noise[k] = max(p, noiseFloorPower)
+			lo, hi := max(k-2, 0), min(k+3, n)
+			var sum float32
+			for _, q := range power[lo:hi] {
+				sum += q
+			}
+			noise[k] = max(sum/float32(hi-lo), noiseFloorPower)
 			e.smoothed[k] = p
-			e.minOld[k] = p
-			e.minCur[k] = p
+			e.minOld[k] = noise[k]
+			e.minCur[k] = noise[k]
 		}
 		e.frames++
 		return
@@ -106,6 +130,16 @@ func (e *SPPNoiseEstimator) Update(power []float32) {
 		e.applyCeiling(power, c)
 	}
 	e.frames++
+}
+
+// silent reports whether a power spectrum is digital silence (or as good as).
+func silent(power []float32) bool {
+	for _, p := range power {
+		if p > noiseFloorPower {
+			return false
+		}
+	}
+	return true
 }
 
 // minWindow is the length of one minimum-search window in frames (0.64 s
@@ -134,7 +168,7 @@ func (e *SPPNoiseEstimator) applyCeiling(power []float32, factor float32) {
 
 // Reset forgets all history.
 func (e *SPPNoiseEstimator) Reset() {
-	clear(e.noise)
+	e.fillFloor()
 	clear(e.meanProb)
 	clear(e.smoothed)
 	clear(e.minOld)

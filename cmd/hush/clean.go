@@ -24,7 +24,7 @@ func init() {
 		run: func(args []string, stdout, stderr io.Writer) int {
 			ctx, stop := cli.SignalContext(context.Background())
 			defer stop()
-			return runClean(ctx, args, cleanIO{stdin: os.Stdin, stdout: stdout, stderr: stderr})
+			return runClean(ctx, args, cleanIO{stdin: cleanInterruptibleStdin(ctx), stdout: stdout, stderr: stderr})
 		},
 	}
 }

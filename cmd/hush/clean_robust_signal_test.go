@@ -191,10 +191,6 @@ func signalPipe(t *testing.T, bin string) {
 		{"stalled", true, time.Hour},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if c.name == "stalled" {
-				t.Skip("known bug: hush clean blocks in the read of a stalled standard input and notices " +
-					"neither SIGINT nor SIGTERM (nor a second Ctrl-C) until input arrives; remove this skip once fixed")
-			}
 			outDir := t.TempDir()
 			// An OS pipe, so that hush reads it directly (exec would copy
 			// from an io.Pipe in a goroutine that Wait waits for).

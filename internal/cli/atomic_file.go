@@ -20,13 +20,25 @@ type AtomicFile struct {
 	f         *os.File
 	path      string
 	overwrite bool
+	direct    bool // path is a device or FIFO, written in place
 	done      bool
 }
 
 // CreateAtomic starts writing the file path. Unless overwrite is set it
 // fails with ErrExists when path already exists, before anything is written,
 // and checks again in Commit.
+//
+// A path that names an existing device or FIFO (/dev/null, /dev/stdout, a
+// named pipe) is opened and written directly: renaming a file over it would
+// replace the device node, and there is no file there to lose.
 func CreateAtomic(path string, overwrite bool) (*AtomicFile, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, err
+		}
+		return &AtomicFile{f: f, path: path, direct: true}, nil
+	}
 	if !overwrite {
 		if err := checkAbsent(path); err != nil {
 			return nil, err
@@ -82,13 +94,16 @@ func (a *AtomicFile) Commit() error {
 	}
 	a.done = true
 	err := a.finish()
-	if err != nil {
+	if err != nil && !a.direct {
 		_ = os.Remove(a.f.Name())
 	}
 	return err
 }
 
 func (a *AtomicFile) finish() error {
+	if a.direct {
+		return a.f.Close()
+	}
 	if err := a.f.Sync(); err != nil {
 		_ = a.f.Close()
 		return err
@@ -123,5 +138,7 @@ func (a *AtomicFile) Abort() {
 	}
 	a.done = true
 	_ = a.f.Close()
-	_ = os.Remove(a.f.Name())
+	if !a.direct {
+		_ = os.Remove(a.f.Name())
+	}
 }

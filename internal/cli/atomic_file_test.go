@@ -178,3 +178,18 @@ func TestStatusDrawsOnlyWhenShown(t *testing.T) {
 	assert.Contains(t, shown.String(), "work")
 	assert.Equal(t, 4, strings.Count(shown.String(), "done\n"))
 }
+
+func TestCreateAtomicWritesDevicesInPlace(t *testing.T) {
+	// Renaming a temporary file over /dev/null would replace the device
+	// node (as root); it must be written directly and left a device.
+	a, err := CreateAtomic(os.DevNull, false)
+	require.NoError(t, err)
+	_, err = a.Write([]byte("discarded"))
+	require.NoError(t, err)
+	require.NoError(t, a.Commit())
+	fi, err := os.Stat(os.DevNull)
+	require.NoError(t, err)
+	assert.NotZero(t, fi.Mode()&os.ModeDevice, "%s must still be a device", os.DevNull)
+	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(os.DevNull), ".null.*"))
+	assert.Empty(t, leftovers)
+}

@@ -9,8 +9,11 @@ import (
 
 // SignalContext returns a context that is cancelled on SIGINT (Ctrl-C) or
 // SIGTERM, so that long work can stop between chunks and clean up its
-// temporary files. Call stop as soon as the work is over: it restores the
-// default handling, so that a second Ctrl-C during cleanup still kills.
+// temporary files. The first signal restores the default handling, so that
+// a second Ctrl-C kills at once even if the work is stuck; call stop when
+// the work is over.
 func SignalContext(parent context.Context) (ctx context.Context, stop context.CancelFunc) {
-	return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+	ctx, stop = signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+	context.AfterFunc(ctx, stop)
+	return ctx, stop
 }

@@ -34,6 +34,15 @@
 // output samples and append what Flush returns, so the output lines up with
 // the input sample for sample (this is what "hush clean" does).
 //
+// # Other rates, channels and streams
+//
+// NewFilter takes any rate from 8 to 192 kHz (above 48 kHz it resamples
+// inside, band-limited), NewMulti interleaved multichannel audio with one
+// state per channel, and NewReader and NewWriter wrap an io.Reader or
+// io.Writer of PCM16LE bytes, the form SIP stacks hand over. All keep the
+// same guarantees: any chunk size, no allocation while streaming, exact
+// latency.
+//
 // # Concurrency
 //
 // A Denoiser holds one stream's state and must not be used from two

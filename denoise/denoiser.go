@@ -90,6 +90,7 @@ func newTuned(cfg Config, tun tuning) (*Denoiser, error) {
 	d.gain.MaxAbsence = tun.maxAbsence
 	d.gain.SpeechFloorRatio = tun.speechFloor
 	d.gain.NoiseWeight = tun.noiseWeight
+	d.gain.PresenceRelease = tun.release
 	d.noise.PriorSNR = dbToPower(tun.sppPriorDB)
 	d.noise.Smoothing = tun.sppSmooth
 	d.noise.CeilingFactor = tun.ceiling

@@ -13,6 +13,7 @@ type tuning struct {
 	speechFloor float32 // floor in speech frames, as a fraction of the floor in dB
 	ceiling     float32 // noise ceiling over the minimum statistic (0: off)
 	noiseWeight float32 // the gain rule's view of the noise, relative to the tracked level
+	release     float32 // per-frame hold of the frame speech presence that sets the floor
 }
 
 func defaultTuning() tuning {
@@ -25,5 +26,6 @@ func defaultTuning() tuning {
 		speechFloor: 0.5,
 		ceiling:     4,
 		noiseWeight: 0.8,
+		release:     0.93,
 	}
 }

@@ -112,6 +112,8 @@ func TestTuning(t *testing.T) {
 						}
 					}
 				})
+			case "hold":
+				tun.release = float32(v)
 			case "noiseWeight":
 				tun.noiseWeight = float32(v)
 			case "speechFloor":

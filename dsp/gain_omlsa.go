@@ -41,16 +41,20 @@ type OMLSAGain struct {
 	// SpeechFloorRatio scales the floor, in dB, in frames that hold speech:
 	// 0.5 turns bins down at most half as far there as in pauses.
 	SpeechFloorRatio float32
-	framePresence    float32 // of the current frame, from the smoothed ξ
+	framePresence    float32 // of the current frame, from the smoothed ξ, held
+	// PresenceRelease is how much of the previous frame's speech presence
+	// the floor keeps per frame (0: none).
+	PresenceRelease float32
 }
 
 const (
-	omlsaZetaSmoothing = 0.7    // β, time smoothing of ξ for the absence estimate
-	omlsaZetaMin       = 0.1    // -10 dB: below, speech is taken as absent
-	omlsaZetaMax       = 0.3162 // -5 dB: above, speech is taken as present
-	omlsaPeakMin       = 1      // 0 dB
-	omlsaPeakMax       = 10     // 10 dB
-	omlsaGlobalHalf    = 15     // bins either side for the global average
+	omlsaZetaSmoothing   = 0.7    // β, time smoothing of ξ for the absence estimate
+	omlsaZetaMin         = 0.1    // -10 dB: below, speech is taken as absent
+	omlsaZetaMax         = 0.3162 // -5 dB: above, speech is taken as present
+	omlsaPeakMin         = 1      // 0 dB
+	omlsaPeakMax         = 10     // 10 dB
+	omlsaGlobalHalf      = 15     // bins either side for the global average
+	omlsaPresenceRelease = 0.93   // per frame: the speech floor lets go over ~150 ms
 )
 
 // NewOMLSAGain returns a gain rule for bins bins whose floor is maxAttenuationDB
@@ -67,6 +71,7 @@ func NewOMLSAGain(bins int, maxAttenuationDB float64) *OMLSAGain {
 		MaxAbsence:       0.95,
 		SpeechFloorRatio: 1,
 		NoiseWeight:      1,
+		PresenceRelease:  0.93,
 	}
 }
 
@@ -181,7 +186,10 @@ func (g *OMLSAGain) absenceFromZeta(n int) {
 		}
 	}
 	g.zetaFrameLast = frame
-	g.framePresence = pFrame
+	// The floor follows the frame's speech presence at once when speech
+	// starts but lets go over about 150 ms: switching between the speech
+	// and pause floors frame by frame makes the background pump.
+	g.framePresence = max(pFrame, g.PresenceRelease*g.framePresence)
 
 	for k := range q {
 		local := 0.25*zeta[max(k-1, 0)] + 0.5*zeta[k] + 0.25*zeta[min(k+1, n-1)]

@@ -190,6 +190,9 @@ func (g *OMLSAGain) absenceFromZeta(n int) {
 	// starts but lets go over about 150 ms: switching between the speech
 	// and pause floors frame by frame makes the background pump.
 	g.framePresence = max(pFrame, g.PresenceRelease*g.framePresence)
+	if g.framePresence < 1e-6 {
+		g.framePresence = 0 // rather than decay into subnormal numbers
+	}
 
 	for k := range q {
 		local := 0.25*zeta[max(k-1, 0)] + 0.5*zeta[k] + 0.25*zeta[min(k+1, n-1)]

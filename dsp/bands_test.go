@@ -9,7 +9,7 @@ import (
 
 func TestBinGroupsLayout(t *testing.T) {
 	g := NewBinGroups(481, 50) // 48 kHz, 20 ms frames
-	assert.Equal(t, 80+40+81, g.Len(), "single bins to 4 kHz, pairs to 8 kHz, fours above")
+	assert.Equal(t, 80+40+20+30+1, g.Len(), "single bins to 4 kHz, pairs to 8 kHz, fours to 12 kHz, eights above")
 	g16 := NewBinGroups(161, 50)
 	assert.Equal(t, 80+41, g16.Len())
 
@@ -21,7 +21,7 @@ func TestBinGroupsLayout(t *testing.T) {
 	g.Pool(pooled, power)
 	assert.Equal(t, float32(79), pooled[79])
 	assert.Equal(t, float32(80.5), pooled[80], "mean of bins 80 and 81")
-	assert.Equal(t, float32(477.5), pooled[g.Len()-2], "mean of bins 476 to 479")
+	assert.Equal(t, float32(475.5), pooled[g.Len()-2], "mean of bins 472 to 479")
 	assert.Equal(t, float32(480), pooled[g.Len()-1], "the Nyquist bin left over")
 }
 

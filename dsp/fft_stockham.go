@@ -22,21 +22,21 @@ type stockhamStage struct {
 	roots []complex64
 }
 
-// factorize splits n into radices, preferring 4 then 2, 3, 5 and then any
-// other prime.
+// factorize splits n into radices, preferring 4 then 2, 3, 5, 7 and then
+// any other prime.
 func factorize(n int) []int {
 	var f []int
 	for n%4 == 0 {
 		f = append(f, 4)
 		n /= 4
 	}
-	for _, p := range []int{2, 3, 5} {
+	for _, p := range []int{2, 3, 5, 7} {
 		for n%p == 0 {
 			f = append(f, p)
 			n /= p
 		}
 	}
-	for p := 7; n > 1; p += 2 {
+	for p := 11; n > 1; p += 2 {
 		for n%p == 0 {
 			f = append(f, p)
 			n /= p
@@ -59,7 +59,7 @@ func newStockhamFFT(n int) *stockhamFFT {
 				st.twiddle[p*(r-1)+k-1] = complex(float32(c), float32(sn))
 			}
 		}
-		if r > 5 {
+		if r > 7 {
 			st.roots = make([]complex64, r)
 			for k := range r {
 				sn, c := math.Sincos(-2 * math.Pi * float64(k) / float64(r))
@@ -89,6 +89,8 @@ func (t *stockhamFFT) transform(x []complex64) {
 			radix3(st, dst, src)
 		case 5:
 			radix5(st, dst, src)
+		case 7:
+			radix7(st, dst, src)
 		default:
 			radixGeneric(st, dst, src, t.generic)
 		}
@@ -267,6 +269,52 @@ func radix5(st *stockhamStage, dst, src []complex64) {
 			out4[q] = cmul(r1-j1, w4)
 			out2[q] = cmul(r2+j2, w2)
 			out3[q] = cmul(r2-j2, w3)
+		}
+	}
+}
+
+// radix7 serves the 441 = 3·3·7·7 of 44.1 kHz frames, pairing inputs j and
+// 7-j so that each output pair shares its real and imaginary sums.
+func radix7(st *stockhamStage, dst, src []complex64) {
+	const (
+		c1 = 0.62348980185873353053  // cos(2π/7)
+		c2 = -0.22252093395631440429 // cos(4π/7)
+		c3 = -0.90096886790241912624 // cos(6π/7)
+		s1 = -0.78183148246802980871 // -sin(2π/7)
+		s2 = -0.97492791218182360702 // -sin(4π/7)
+		s3 = -0.43388373911755812048 // -sin(6π/7)
+	)
+	m, s := st.m, st.s
+	for p := range m {
+		w := st.twiddle[6*p : 6*p+6]
+		for q := range s {
+			a0 := src[q+s*p]
+			a1 := src[q+s*(p+m)]
+			a2 := src[q+s*(p+2*m)]
+			a3 := src[q+s*(p+3*m)]
+			a4 := src[q+s*(p+4*m)]
+			a5 := src[q+s*(p+5*m)]
+			a6 := src[q+s*(p+6*m)]
+			sa1, da1 := a1+a6, a1-a6
+			sa2, da2 := a2+a5, a2-a5
+			sa3, da3 := a3+a4, a3-a4
+			r1 := a0 + scale(sa1, c1) + scale(sa2, c2) + scale(sa3, c3)
+			r2 := a0 + scale(sa1, c2) + scale(sa2, c3) + scale(sa3, c1)
+			r3 := a0 + scale(sa1, c3) + scale(sa2, c1) + scale(sa3, c2)
+			i1 := scale(da1, s1) + scale(da2, s2) + scale(da3, s3)
+			i2 := scale(da1, s2) - scale(da2, s3) - scale(da3, s1)
+			i3 := scale(da1, s3) - scale(da2, s1) + scale(da3, s2)
+			j1 := complex(-imag(i1), real(i1))
+			j2 := complex(-imag(i2), real(i2))
+			j3 := complex(-imag(i3), real(i3))
+			o := q + s*7*p
+			dst[o] = a0 + sa1 + sa2 + sa3
+			dst[o+s] = cmul(r1+j1, w[0])
+			dst[o+2*s] = cmul(r2+j2, w[1])
+			dst[o+3*s] = cmul(r3+j3, w[2])
+			dst[o+4*s] = cmul(r3-j3, w[3])
+			dst[o+5*s] = cmul(r2-j2, w[4])
+			dst[o+6*s] = cmul(r1-j1, w[5])
 		}
 	}
 }

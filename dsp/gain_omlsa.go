@@ -135,8 +135,8 @@ func (g *OMLSAGain) Compute(gains, power, noise []float32) {
 		// p = 1 / (1 + q/(1-q) (1+ξ) e^-v)
 		q := g.presence[k] // holds q from absenceFromZeta
 		var p float32
-		if q < 1e-6 {
-			p = 1
+		if q < 1e-6 || v > 30 {
+			p = 1 // (1+ξ)e^-v < 1e-8 (ξ <= 1e4): the odds cannot matter
 		} else {
 			p = 1 / (1 + q/(1-q)*(1+xi)*fastExp(-v))
 		}

@@ -112,9 +112,10 @@ func (d *Denoiser) MaxAttenuation() float64 { return d.cfg.MaxAttenuation }
 func (d *Denoiser) FrameSize() int { return d.hop }
 
 // Latency returns the delay of the output in samples: output sample i is
-// the denoised input sample i-Latency(). It is the 20 ms analysis window,
-// the least a causal spectral denoiser with that window can have whatever
-// the chunk sizes fed to Process.
+// the denoised input sample i-Latency(). It is the 20 ms analysis window:
+// an output sample depends on input up to a window later, so with any
+// chunking (even one sample at a time) no causal denoiser with this window
+// can do better than one sample less.
 func (d *Denoiser) Latency() int { return d.size }
 
 // LatencyDuration returns Latency as a duration.

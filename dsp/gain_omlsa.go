@@ -15,7 +15,12 @@ package dsp
 //     it is absent, interpolated geometrically: G = G_LSA^p · G_min^(1-p).
 //
 // The floor G_min is the strength: it is the most any bin is turned down.
-// It allocates nothing after construction.
+// Two departures from the paper, chosen by measurement: in frames that hold
+// speech the floor is raised (SpeechFloorRatio), held for a while after
+// the speech so the background does not pump, and the noise estimate can
+// be weighted (NoiseWeight) to trade residual noise for speech integrity.
+// It works on whatever resolution it is given (bins or groups of bins) and
+// allocates nothing after construction.
 type OMLSAGain struct {
 	lnFloor       float32   // ln G_min
 	prevSpeech    []float32 // |Ŝ|²/σ² of the previous frame, G_H1²γ

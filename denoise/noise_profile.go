@@ -71,14 +71,10 @@ func (d *Denoiser) LearnNoise(noise []float32) error {
 	for k := range sum {
 		sum[k] *= scale
 	}
-	// A fresh tracker takes its first frame as the estimate and seeds its
-	// minimum statistics with it; SetNoise alone would leave those minima
-	// at zero, and the noise ceiling built on them would wipe the profile
-	// out at the next frame. Restarting the tracker on the profile seeds
-	// everything consistently.
+	// SetNoise restarts the tracker on the profile, its minimum statistics
+	// included.
 	d.groups.Pool(d.groupPower, sum)
-	d.noise.Reset()
-	d.noise.Update(d.groupPower)
+	d.noise.SetNoise(d.groupPower)
 	return nil
 }
 

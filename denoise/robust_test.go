@@ -107,9 +107,9 @@ func TestScanStateSeesEveryBuffer(t *testing.T) {
 	d.noise.Noise()[3] = float32(math.Inf(1))
 	d.noise.Noise()[4] = 1e-40
 	s = robustScanState(d, false)
-	assert.Equal(t, []string{"Denoiser.noise.noise[3] = +Inf"}, s.nonFinite)
+	assert.Equal(t, []string{"Denoiser.noise.estimate[3] = +Inf"}, s.nonFinite)
 	require.Len(t, s.subnormal, 1)
-	assert.Contains(t, s.subnormal[0], "Denoiser.noise.noise[4]")
+	assert.Contains(t, s.subnormal[0], "Denoiser.noise.estimate[4]")
 }
 
 // robustRates are the rates the robustness tests cover: the narrowband,

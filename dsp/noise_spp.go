@@ -8,11 +8,18 @@ package dsp
 // a fixed typical speech SNR, and averages in the expected noise power
 // (the current power where speech is absent, the old estimate where it is
 // present). Like MCRA it needs no voice-activity decision and keeps adapting
-// while people talk; unlike minimum statistics it has no bias to correct
-// and follows rising noise within about a second instead of several.
-// It allocates nothing after construction.
+// while people talk, and it follows rising noise within about a second.
+// With the paper's settings (ξ_H1 = 15 dB, averaging 0.8 per 10 ms frame)
+// it reads 1 to 2 dB low on fluctuating noise; slower averaging reads far
+// lower (6 to 9 dB was measured at 0.95), because the probability is
+// computed against the estimate itself.
+//
+// Frames of digital silence are skipped, so that the silent start of a
+// recording does not drag the estimate (and the minimum statistics below)
+// to nothing. It allocates nothing after construction.
 type SPPNoiseEstimator struct {
-	noise    []float32
+	noise    []float32 // the recursion's state, sppBias below the noise power
+	estimate []float32 // noise·sppBias, what Noise returns
 	meanProb []float32 // smoothed presence probability, to detect stagnation
 	frames   int
 
@@ -40,6 +47,12 @@ const (
 	// sppMaxProb caps the presence probability when it has stayed near one
 	// for long, so that a step up in noise level cannot freeze the estimate.
 	sppMaxProb = 0.99
+	// sppBias corrects the recursion's steady-state bias: weighing each
+	// periodogram value by a presence probability computed against the
+	// estimate itself discounts the high values of noise as "speech", so the
+	// state settles 1.2 dB below the true power (measured on Gaussian noise
+	// with PriorSNR 15 dB and Smoothing 0.8; TestSPPTracksSteadyNoiseLevel).
+	sppBias = 1.31
 	// noiseFloorPower keeps estimates above zero in digital silence.
 	noiseFloorPower = 1e-12
 )
@@ -48,6 +61,7 @@ const (
 func NewSPPNoiseEstimator(bins int) *SPPNoiseEstimator {
 	e := &SPPNoiseEstimator{
 		noise:         make([]float32, bins),
+		estimate:      make([]float32, bins),
 		meanProb:      make([]float32, bins),
 		smoothed:      make([]float32, bins),
 		minOld:        make([]float32, bins),
@@ -65,19 +79,33 @@ func (e *SPPNoiseEstimator) fillFloor() {
 	for k := range e.noise {
 		e.noise[k] = noiseFloorPower
 	}
+	e.publish()
+}
+
+// publish refreshes the bias-corrected estimate from the state.
+func (e *SPPNoiseEstimator) publish() {
+	for k, n := range e.noise {
+		e.estimate[k] = n * sppBias
+	}
 }
 
 // Noise returns the current noise power estimate, one value per bin. The
 // slice is owned by the estimator and changes with each Update.
-func (e *SPPNoiseEstimator) Noise() []float32 { return e.noise }
+func (e *SPPNoiseEstimator) Noise() []float32 { return e.estimate }
 
 // SetNoise replaces the estimate, e.g. with a profile learnt from a
 // noise-only stretch; tracking goes on from there.
 func (e *SPPNoiseEstimator) SetNoise(profile []float32) {
 	for k := range e.noise {
-		e.noise[k] = max(profile[k], noiseFloorPower)
+		n := max(profile[k]/sppBias, noiseFloorPower)
+		// The minimum statistics start from the profile too; left at zero
+		// they would pull the estimate down to the floor at once.
+		e.noise[k], e.smoothed[k], e.minOld[k], e.minCur[k] = n, n, n, n
 	}
+	clear(e.meanProb)
+	e.minFrames = 0
 	e.frames = 1
+	e.publish()
 }
 
 // Update folds in the power spectrum of the next frame.
@@ -103,12 +131,14 @@ func (e *SPPNoiseEstimator) Update(power []float32) {
 			for _, q := range power[lo:hi] {
 				sum += q
 			}
+			// Not divided by sppBias: starting a little high is the safe side.
 			noise[k] = max(sum/float32(hi-lo), noiseFloorPower)
 			e.smoothed[k] = p
 			e.minOld[k] = noise[k]
 			e.minCur[k] = noise[k]
 		}
 		e.frames++
+		e.publish()
 		return
 	}
 	logPrior := fastLog(1 + e.PriorSNR)
@@ -130,6 +160,7 @@ func (e *SPPNoiseEstimator) Update(power []float32) {
 		e.applyCeiling(power, c)
 	}
 	e.frames++
+	e.publish()
 }
 
 // silent reports whether a power spectrum is digital silence (or as good as).

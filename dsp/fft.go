@@ -68,6 +68,25 @@ func (f *mixedRadixRealFFT) Forward(dst []complex64, src []float32) {
 	for j := range h {
 		z[j] = complex(src[2*j], src[2*j+1])
 	}
+	f.forwardPacked(dst)
+}
+
+// forwardWindowed is Forward of src·window, without a separate pass for
+// the window (the STFT's analysis).
+func (f *mixedRadixRealFFT) forwardWindowed(dst []complex64, src, window []float32) {
+	h := f.n / 2
+	z := f.buf
+	src, window = src[:2*h], window[:2*h]
+	for j := range h {
+		z[j] = complex(src[2*j]*window[2*j], src[2*j+1]*window[2*j+1])
+	}
+	f.forwardPacked(dst[:h+1])
+}
+
+// forwardPacked transforms the samples packed in f.buf and untangles them.
+func (f *mixedRadixRealFFT) forwardPacked(dst []complex64) {
+	h := f.n / 2
+	z := f.buf
 	f.half.transform(z)
 	// Untangle: with E and O the spectra of the even and odd samples,
 	// Z[k] = E[k] + iO[k] and X[k] = E[k] + w^k O[k].
@@ -91,6 +110,33 @@ func (f *mixedRadixRealFFT) Inverse(dst []float32, src []complex64) {
 	if len(dst) != f.n || len(src) != h+1 {
 		panic(fmt.Sprintf("dsp: RealFFT.Inverse of length %d got dst %d, src %d (want %d, %d)", f.n, len(dst), len(src), f.n, h+1))
 	}
+	f.inversePacked(src)
+	z := f.buf
+	scale := 1 / float32(h)
+	for j := range h {
+		dst[2*j] = real(z[j]) * scale
+		dst[2*j+1] = -imag(z[j]) * scale
+	}
+}
+
+// inverseWindowed is Inverse followed by multiplying by window, in one pass
+// (the STFT's synthesis).
+func (f *mixedRadixRealFFT) inverseWindowed(dst []float32, src []complex64, window []float32) {
+	h := f.n / 2
+	f.inversePacked(src[:h+1])
+	z := f.buf
+	dst, window = dst[:2*h], window[:2*h]
+	scale := 1 / float32(h)
+	for j := range h {
+		dst[2*j] = real(z[j]) * scale * window[2*j]
+		dst[2*j+1] = -imag(z[j]) * scale * window[2*j+1]
+	}
+}
+
+// inversePacked leaves in f.buf the conjugate of the packed samples whose
+// spectrum is src, unscaled.
+func (f *mixedRadixRealFFT) inversePacked(src []complex64) {
+	h := f.n / 2
 	z := f.buf
 	// Rebuild Z[k] = E[k] + iO[k] from X, using E[k] = (X[k] + conj X[h-k])/2
 	// and O[k] = (X[k] - conj X[h-k]) conj(w^k)/2, then invert the half-size
@@ -110,9 +156,11 @@ func (f *mixedRadixRealFFT) Inverse(dst []float32, src []complex64) {
 		z[k] = complex(er-oi, -(ei + or))
 	}
 	f.half.transform(z)
-	scale := 1 / float32(h)
-	for j := range h {
-		dst[2*j] = real(z[j]) * scale
-		dst[2*j+1] = -imag(z[j]) * scale
-	}
+}
+
+// windowedFFT is implemented by RealFFTs that can fuse the STFT's window
+// into their first or last pass.
+type windowedFFT interface {
+	forwardWindowed(dst []complex64, src, window []float32)
+	inverseWindowed(dst []float32, src []complex64, window []float32)
 }

@@ -237,6 +237,28 @@ func radix5(st *stockhamStage, dst, src []complex64) {
 		s2 = -0.58778525229247312917 // -sin(4π/5)
 	)
 	m, s := st.m, st.s
+	if m == 1 {
+		// The last pass: every twiddle is 1.
+		in0, in1, in2, in3, in4 := src[:s], src[s:2*s], src[2*s:3*s], src[3*s:4*s], src[4*s:5*s]
+		out0, out1, out2, out3, out4 := dst[:s], dst[s:2*s], dst[2*s:3*s], dst[3*s:4*s], dst[4*s:5*s]
+		for q := range in0 {
+			a0, a1, a2, a3, a4 := in0[q], in1[q], in2[q], in3[q], in4[q]
+			sa, da := a1+a4, a1-a4
+			sb, db := a2+a3, a2-a3
+			r1 := a0 + scale(sa, c1) + scale(sb, c2)
+			r2 := a0 + scale(sa, c2) + scale(sb, c1)
+			i1 := scale(da, s1) + scale(db, s2)
+			i2 := scale(da, s2) - scale(db, s1)
+			j1 := complex(-imag(i1), real(i1))
+			j2 := complex(-imag(i2), real(i2))
+			out0[q] = a0 + sa + sb
+			out1[q] = r1 + j1
+			out4[q] = r1 - j1
+			out2[q] = r2 + j2
+			out3[q] = r2 - j2
+		}
+		return
+	}
 	for p := range m {
 		w := st.twiddle[4*p : 4*p+4]
 		w1, w2, w3, w4 := w[0], w[1], w[2], w[3]
@@ -287,6 +309,7 @@ func radix7(st *stockhamStage, dst, src []complex64) {
 	m, s := st.m, st.s
 	for p := range m {
 		w := st.twiddle[6*p : 6*p+6]
+		last := m == 1 // the last pass: every twiddle is 1
 		for q := range s {
 			a0 := src[q+s*p]
 			a1 := src[q+s*(p+m)]
@@ -309,6 +332,15 @@ func radix7(st *stockhamStage, dst, src []complex64) {
 			j3 := complex(-imag(i3), real(i3))
 			o := q + s*7*p
 			dst[o] = a0 + sa1 + sa2 + sa3
+			if last {
+				dst[o+s] = r1 + j1
+				dst[o+2*s] = r2 + j2
+				dst[o+3*s] = r3 + j3
+				dst[o+4*s] = r3 - j3
+				dst[o+5*s] = r2 - j2
+				dst[o+6*s] = r1 - j1
+				continue
+			}
 			dst[o+s] = cmul(r1+j1, w[0])
 			dst[o+2*s] = cmul(r2+j2, w[1])
 			dst[o+3*s] = cmul(r3+j3, w[2])

@@ -10,6 +10,7 @@ import "fmt"
 type STFT struct {
 	size, hop int
 	fft       RealFFT
+	fused     windowedFFT // fft, when it can apply the window itself
 	window    []float32
 	work      []float32 // windowed frame, then inverse-transformed frame
 	overlap   []float32 // second half of the previous synthesised frame
@@ -21,14 +22,16 @@ func NewSTFT(size int) (*STFT, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &STFT{
+	s := &STFT{
 		size:    size,
 		hop:     size / 2,
 		fft:     fft,
 		window:  SqrtHann(size),
 		work:    make([]float32, size),
 		overlap: make([]float32, size/2),
-	}, nil
+	}
+	s.fused, _ = fft.(windowedFFT)
+	return s, nil
 }
 
 // Size returns the frame length in samples.
@@ -46,6 +49,10 @@ func (s *STFT) Analyze(dst []complex64, frame []float32) {
 	if len(frame) != s.size {
 		panic(fmt.Sprintf("dsp: STFT.Analyze got a frame of %d samples, want %d", len(frame), s.size))
 	}
+	if s.fused != nil {
+		s.fused.forwardWindowed(dst, frame, s.window)
+		return
+	}
 	for i, w := range s.window {
 		s.work[i] = frame[i] * w
 	}
@@ -59,14 +66,19 @@ func (s *STFT) Synthesize(out []float32, spec []complex64) {
 	if len(out) != s.hop {
 		panic(fmt.Sprintf("dsp: STFT.Synthesize got %d output samples, want %d", len(out), s.hop))
 	}
-	s.fft.Inverse(s.work, spec)
 	h := s.hop
-	for i := range h {
-		out[i] = s.overlap[i] + s.work[i]*s.window[i]
+	if s.fused != nil {
+		s.fused.inverseWindowed(s.work, spec, s.window)
+	} else {
+		s.fft.Inverse(s.work, spec)
+		for i, w := range s.window {
+			s.work[i] *= w
+		}
 	}
 	for i := range h {
-		s.overlap[i] = s.work[h+i] * s.window[h+i]
+		out[i] = s.overlap[i] + s.work[i]
 	}
+	copy(s.overlap, s.work[h:])
 }
 
 // Reset clears the overlap so the next frame starts a new stream.

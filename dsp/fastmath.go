@@ -4,7 +4,7 @@ import "math"
 
 // The per-bin gain rules need a few logarithms and exponentials per bin and
 // frame; math.Log and math.Exp on float64 cost more than the FFT itself at
-// 48 kHz. These float32 versions are accurate to about 1e-6 relative, far
+// 48 kHz. These float32 versions are accurate to a few parts in a million, far
 // below what is audible or measurable in a gain.
 
 const ln2 = 0.69314718055994530942
@@ -31,7 +31,10 @@ func fastExp(x float32) float32 {
 	// is positive, so truncation is floor.
 	i := int32(t+128.5) - 128
 	u := (t - float32(i)) * ln2
-	// e^u by Taylor series to u⁶/720 (error < 2e-7 on |u| <= ln2/2).
-	p := 1 + u*(1+u*(0.5+u*(1.0/6+u*(1.0/24+u*(1.0/120+u*(1.0/720))))))
+	// e^u by its Taylor series to u⁵/120 (error < 3e-6 on |u| <= ln2/2),
+	// evaluated in pairs (Estrin) so that the terms can be computed side
+	// by side instead of in one long chain.
+	u2 := u * u
+	p := (1 + u) + u2*((0.5+u*(1.0/6))+u2*(1.0/24+u*(1.0/120)))
 	return p * math.Float32frombits(uint32(i+127)<<23)
 }

@@ -141,18 +141,22 @@ func (w *Writer) WriteFloat32(src []float32) error {
 
 // quantize maps x to an integer step of size 1/scale, rounding to nearest
 // and clipping to [lo, hi]; NaN maps to 0.
+// It rounds half away from zero by truncating v±0.5, which is what
+// math.Round does but several times cheaper in this per-sample loop.
 func quantize(x float32, scale, lo, hi float64) int32 {
 	if x != x {
 		return 0
 	}
-	v := math.Round(float64(x) * scale)
-	if v > hi {
+	v := float64(x) * scale
+	switch {
+	case v >= hi:
 		return int32(hi)
-	}
-	if v < lo {
+	case v <= lo:
 		return int32(lo)
+	case v >= 0:
+		return int32(v + 0.5)
 	}
-	return int32(v)
+	return int32(v - 0.5)
 }
 
 func (w *Writer) encode(p []byte, src []float32) {

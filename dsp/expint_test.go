@@ -32,3 +32,19 @@ func TestHalfExpIntTableAccuracy(t *testing.T) {
 	assert.False(t, math.IsInf(float64(halfExpInt(0)), 0))
 	assert.Equal(t, halfExpInt(0), halfExpInt(float32(math.NaN())), "NaN must not index the table")
 }
+
+// halfExpInt is the first result of halfExpIntAndExp.
+func halfExpInt(v float32) float32 {
+	h, _ := halfExpIntAndExp(v)
+	return h
+}
+
+func TestExpOfHalfExpIntTable(t *testing.T) {
+	for v := 1e-9; v < 40; v *= 1.013 {
+		_, e := halfExpIntAndExp(float32(v))
+		want := math.Exp(0.5 * expInt(float64(float32(v))))
+		assert.InDelta(t, 1, float64(e)/want, 2e-4, "v=%g", v)
+	}
+	half, e := halfExpIntAndExp(float32(math.NaN()))
+	assert.False(t, math.IsNaN(float64(half)) || math.IsNaN(float64(e)))
+}

@@ -132,9 +132,10 @@ func (g *OMLSAGain) Compute(gains, power, noise []float32) {
 		gamma := prev[k]
 		r := xi / (1 + xi)
 		v := r * gamma
-		// ln G_H1 = ln(ξ/(1+ξ)) + ½E1(v), never above unity gain.
-		lnGH1 := min(fastLog(r)+halfExpInt(v), 0)
-		gH1 := fastExp(lnGH1)
+		// G_H1 = ξ/(1+ξ) e^(½E1(v)), never above unity gain.
+		half, expHalf := halfExpIntAndExp(v)
+		lnGH1 := min(fastLog(r)+half, 0)
+		gH1 := min(r*expHalf, 1)
 		prev[k] = gH1 * gH1 * gamma
 
 		// p = 1 / (1 + q/(1-q) (1+ξ) e^-v)

@@ -76,7 +76,7 @@ func NewOMLSAGain(bins int, maxAttenuationDB float64) *OMLSAGain {
 		MaxAbsence:       0.95,
 		SpeechFloorRatio: 1,
 		NoiseWeight:      1,
-		PresenceRelease:  0.93,
+		PresenceRelease:  omlsaPresenceRelease,
 	}
 }
 
@@ -159,7 +159,8 @@ func (g *OMLSAGain) absenceFromZeta(n int) {
 	global := g.zetaGlobal[:n]
 	q := g.presence[:n]
 
-	// Local: a 3-bin Hann window (below); global: a box of 2*15+1 bins (a running sum).
+	// Local: a 3-bin Hann window (below); global: a box of 2*15+1 bins or
+	// groups (a running sum).
 	var sum float32
 	lo, hi := 0, min(omlsaGlobalHalf, n-1)
 	for k := lo; k <= hi; k++ {

@@ -89,24 +89,7 @@ func (m *Multi) Process(dst, src []float32) {
 		m.chans[0].Process(dst, src)
 		return
 	}
-	for len(src) > 0 {
-		frames := min(len(src)/ch, multiChunk)
-		// Every channel is read before any is written, so in place works.
-		for c := range ch {
-			p := m.planar[c*multiChunk : c*multiChunk+frames]
-			for i := range p {
-				p[i] = src[i*ch+c]
-			}
-		}
-		for c, f := range m.chans {
-			p := m.planar[c*multiChunk : c*multiChunk+frames]
-			f.Process(p, p)
-			for i, v := range p {
-				dst[i*ch+c] = v
-			}
-		}
-		src, dst = src[frames*ch:], dst[frames*ch:]
-	}
+	multiProcess(m.chans, m.planar, dst, src, (*Filter).Process)
 }
 
 // ProcessInt16 is Process for interleaved 16-bit PCM; each channel's
@@ -117,17 +100,26 @@ func (m *Multi) ProcessInt16(dst, src []int16) {
 		m.chans[0].ProcessInt16(dst, src)
 		return
 	}
+	multiProcess(m.chans, m.planar16, dst, src, (*Filter).ProcessInt16)
+}
+
+// multiProcess deinterleaves src into planar (multiChunk samples per
+// channel), runs each channel's Filter with process and interleaves the
+// result into dst, a chunk at a time.
+func multiProcess[T float32 | int16](chans []*Filter, planar, dst, src []T, process func(*Filter, []T, []T)) {
+	ch := len(chans)
 	for len(src) > 0 {
 		frames := min(len(src)/ch, multiChunk)
+		// Every channel is read before any is written, so in place works.
 		for c := range ch {
-			p := m.planar16[c*multiChunk : c*multiChunk+frames]
+			p := planar[c*multiChunk : c*multiChunk+frames]
 			for i := range p {
 				p[i] = src[i*ch+c]
 			}
 		}
-		for c, f := range m.chans {
-			p := m.planar16[c*multiChunk : c*multiChunk+frames]
-			f.ProcessInt16(p, p)
+		for c, f := range chans {
+			p := planar[c*multiChunk : c*multiChunk+frames]
+			process(f, p, p)
 			for i, v := range p {
 				dst[i*ch+c] = v
 			}

@@ -93,7 +93,8 @@ func (f *mixedRadixRealFFT) forwardPacked(dst []complex64) {
 	z0 := z[0]
 	dst[0] = complex(real(z0)+imag(z0), 0)
 	dst[h] = complex(real(z0)-imag(z0), 0)
-	for k := 1; k < h; k++ {
+	// Bins k and h-k share their sums: X[h-k] = conj(E[k] - w^k O[k]).
+	for k := 1; k <= h/2; k++ {
 		a := z[k]
 		b := z[h-k]
 		er := 0.5 * (real(a) + real(b))
@@ -101,7 +102,12 @@ func (f *mixedRadixRealFFT) forwardPacked(dst []complex64) {
 		or := 0.5 * (imag(a) + imag(b))
 		oi := -0.5 * (real(a) - real(b))
 		w := f.twiddle[k]
-		dst[k] = complex(er+real(w)*or-imag(w)*oi, ei+real(w)*oi+imag(w)*or)
+		wor := real(w)*or - imag(w)*oi
+		woi := real(w)*oi + imag(w)*or
+		dst[k] = complex(er+wor, ei+woi)
+		if k != h-k {
+			dst[h-k] = complex(er-wor, woi-ei)
+		}
 	}
 }
 
@@ -141,7 +147,8 @@ func (f *mixedRadixRealFFT) inversePacked(src []complex64) {
 	// Rebuild Z[k] = E[k] + iO[k] from X, using E[k] = (X[k] + conj X[h-k])/2
 	// and O[k] = (X[k] - conj X[h-k]) conj(w^k)/2, then invert the half-size
 	// transform through conjugation.
-	for k := range h {
+	// Bins k and h-k share their sums: Z[h-k] = conj(E[k]) + i conj(O[k]).
+	for k := 0; k <= h/2; k++ {
 		a := src[k]
 		b := src[h-k]
 		er := 0.5 * (real(a) + real(b))
@@ -154,6 +161,9 @@ func (f *mixedRadixRealFFT) inversePacked(src []complex64) {
 		oi := di*real(w) - dr*imag(w)
 		// conj(Z) = conj(E + iO), for the inverse by forward transform.
 		z[k] = complex(er-oi, -(ei + or))
+		if k != 0 && k != h-k {
+			z[h-k] = complex(er+oi, ei-or)
+		}
 	}
 	f.half.transform(z)
 }

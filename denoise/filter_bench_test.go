@@ -15,19 +15,7 @@ func BenchmarkFilter(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			x := noiseSignal(rate, 1)
-			out := make([]float32, len(x))
-			hop := f.FrameSize()
-			b.SetBytes(int64(4 * len(x)))
-			b.ReportAllocs()
-			start := time.Now()
-			for b.Loop() {
-				for pos := 0; pos < len(x); pos += hop {
-					end := min(pos+hop, len(x))
-					f.Process(out[pos:end], x[pos:end])
-				}
-			}
-			b.ReportMetric(time.Since(start).Seconds()/float64(b.N), "rtf")
+			benchStream(b, rate, f.FrameSize(), f.Process)
 		})
 	}
 }

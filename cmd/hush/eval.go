@@ -135,15 +135,8 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, evalUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "hush eval: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if code, ok := parseNoArgs(fs, args, "eval", stderr); !ok {
+		return code
 	}
 	if cleanDir == "" || enhDir == "" {
 		fmt.Fprintln(stderr, "hush eval: --clean and --enhanced are required (see hush eval --help)")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -54,15 +53,8 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "hush mix: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if code, ok := parseNoArgs(fs, args, "mix", stderr); !ok {
+		return code
 	}
 	if opts.SpeechDir == "" || opts.NoiseDir == "" || opts.OutDir == "" {
 		fmt.Fprintln(stderr, "hush mix: --speech, --noise and -o are required")

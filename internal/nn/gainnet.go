@@ -1,0 +1,110 @@
+package nn
+
+import "fmt"
+
+// GainNet is the learned gain stage's network: per frame it maps a
+// feature vector to one gain per band and a speech probability.
+//
+//	x  = tanh(W_in·features + b_in)        (Hidden)
+//	h1 = GRU1(x, h1)                       (Hidden)
+//	h2 = GRU2(h1, h2)                      (Hidden)
+//	gains = σ(W_g·[x h1 h2] + b_g)         (Bands)
+//	speech = σ(W_v·[x h1 h2] + b_v)        (1)
+//
+// Feature normalisation is folded into W_in by the exporter. A GainNet is
+// read-only after loading and may be shared by any number of streams; the
+// per-stream part is a GainNetState.
+type GainNet struct {
+	Features, Hidden, Bands int
+
+	in         dense
+	gru1, gru2 gru
+	gain, vad  dense
+}
+
+// LoadGainNet builds the network from a weights file's tensors, checking
+// every shape.
+func LoadGainNet(ts map[string]Tensor) (*GainNet, error) {
+	inW, ok := ts["input.weight"]
+	if !ok || len(inW.Shape) != 2 {
+		return nil, fmt.Errorf("%w: no 2-D tensor %q", ErrWeights, "input.weight")
+	}
+	hidden, features := inW.Shape[0], inW.Shape[1]
+	gw, ok := ts["gain.weight"]
+	if !ok || len(gw.Shape) != 2 {
+		return nil, fmt.Errorf("%w: no 2-D tensor %q", ErrWeights, "gain.weight")
+	}
+	n := &GainNet{Features: features, Hidden: hidden, Bands: gw.Shape[0]}
+	var err error
+	if n.in, err = loadDense(ts, "input", features, hidden); err != nil {
+		return nil, err
+	}
+	if n.gru1, err = loadGRU(ts, "gru1", hidden, hidden); err != nil {
+		return nil, err
+	}
+	if n.gru2, err = loadGRU(ts, "gru2", hidden, hidden); err != nil {
+		return nil, err
+	}
+	if n.gain, err = loadDense(ts, "gain", 3*hidden, n.Bands); err != nil {
+		return nil, err
+	}
+	if n.vad, err = loadDense(ts, "vad", 3*hidden, 1); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// Params returns the number of weights and biases.
+func (n *GainNet) Params() int {
+	c := 0
+	for _, d := range []*dense{&n.in, &n.gru1.input, &n.gru1.recurrent, &n.gru2.input, &n.gru2.recurrent, &n.gain, &n.vad} {
+		c += len(d.w) + len(d.b)
+	}
+	return c
+}
+
+// GainNetState is one stream's recurrent state and scratch.
+type GainNetState struct {
+	concat []float32 // [x h1 h2]
+	gi, gh []float32
+	// Gains holds the band gains of the last Step, in [0, 1].
+	Gains []float32
+	// Speech is the speech probability of the last Step.
+	Speech float32
+}
+
+// NewState returns a zeroed state for n.
+func (n *GainNet) NewState() *GainNetState {
+	return &GainNetState{
+		concat: make([]float32, 3*n.Hidden),
+		gi:     make([]float32, 3*n.Hidden),
+		gh:     make([]float32, 3*n.Hidden),
+		Gains:  make([]float32, n.Bands),
+	}
+}
+
+// Reset zeroes the recurrent state.
+func (s *GainNetState) Reset() {
+	clear(s.concat)
+	clear(s.Gains)
+	s.Speech = 0
+}
+
+// Step runs one frame: features (Features values) in, s.Gains and s.Speech out.
+func (n *GainNet) Step(s *GainNetState, features []float32) {
+	h := n.Hidden
+	x, h1, h2 := s.concat[:h], s.concat[h:2*h], s.concat[2*h:]
+	n.in.apply(x, features)
+	for i, v := range x {
+		x[i] = tanh(v)
+	}
+	n.gru1.step(h1, x, s.gi, s.gh)
+	n.gru2.step(h2, h1, s.gi, s.gh)
+	n.gain.apply(s.Gains, s.concat)
+	for i, v := range s.Gains {
+		s.Gains[i] = sigmoid(v)
+	}
+	var v [1]float32
+	n.vad.apply(v[:], s.concat)
+	s.Speech = sigmoid(v[0])
+}

@@ -7,18 +7,20 @@ import (
 )
 
 // BenchmarkProcess measures the cost of denoising one second of audio at
-// the common rates, in 10 ms chunks as a call app would feed it. The "rtf"
+// the common rates in both modes, in 10 ms chunks as a call app would feed it. The "rtf"
 // metric is the real-time factor: CPU time per second of audio (0.003 means
 // one core denoises 333 streams in real time).
 func BenchmarkProcess(b *testing.B) {
-	for _, rate := range []int{8000, 16000, 44100, 48000} {
-		b.Run(itoa(rate), func(b *testing.B) {
-			d, err := New(Config{SampleRate: rate})
-			if err != nil {
-				b.Fatal(err)
-			}
-			benchStream(b, rate, d.FrameSize(), d.Process)
-		})
+	for _, mode := range []Mode{ModeLearned, ModeClassic} {
+		for _, rate := range []int{8000, 16000, 44100, 48000} {
+			b.Run(mode.String()+"/"+itoa(rate), func(b *testing.B) {
+				d, err := New(Config{SampleRate: rate, Mode: mode})
+				if err != nil {
+					b.Fatal(err)
+				}
+				benchStream(b, rate, d.FrameSize(), d.Process)
+			})
+		}
 	}
 }
 

@@ -34,6 +34,49 @@ type Config struct {
 	// part of the spectrum down, where it finds only noise. 0 means
 	// DefaultMaxAttenuation (24 dB); 12 is gentle, 40 aggressive.
 	MaxAttenuation float64
+
+	// Mode selects how the gains are found: 0 means DefaultMode.
+	Mode Mode
+}
+
+// Mode selects the Denoiser's gain stage.
+type Mode int
+
+const (
+	// ModeLearned finds the gains with a small recurrent network, trained
+	// in train/, from features of the classical stage: it separates speech
+	// from non-stationary noise (babble, clatter, keys) that classical
+	// gating cannot tell apart.
+	ModeLearned Mode = iota + 1
+	// ModeClassic uses spectral gating alone: a noise tracker and an
+	// optimally-modified log-spectral-amplitude gain. It costs less CPU
+	// and has no trained parts.
+	ModeClassic
+)
+
+// DefaultMode is used when Config.Mode is 0.
+const DefaultMode = ModeClassic
+
+// String returns the mode's name as the command line spells it.
+func (m Mode) String() string {
+	switch m {
+	case ModeLearned:
+		return "learned"
+	case ModeClassic:
+		return "classic"
+	}
+	return fmt.Sprintf("Mode(%d)", int(m))
+}
+
+// ParseMode returns the Mode named s ("learned" or "classic").
+func ParseMode(s string) (Mode, error) {
+	switch s {
+	case "learned":
+		return ModeLearned, nil
+	case "classic":
+		return ModeClassic, nil
+	}
+	return 0, fmt.Errorf("%w: %q, want learned or classic", ErrMode, s)
 }
 
 // withDefaults validates c and fills in its defaults.
@@ -43,6 +86,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.SampleRate < MinSampleRate || c.SampleRate > MaxSampleRate {
 		return c, fmt.Errorf("%w: got %d Hz, want %d..%d", ErrSampleRate, c.SampleRate, MinSampleRate, MaxSampleRate)
+	}
+	if c.Mode == 0 {
+		c.Mode = DefaultMode
+	}
+	if c.Mode != ModeLearned && c.Mode != ModeClassic {
+		return c, fmt.Errorf("%w: %v", ErrMode, c.Mode)
 	}
 	if c.MaxAttenuation == 0 {
 		c.MaxAttenuation = DefaultMaxAttenuation

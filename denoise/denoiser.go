@@ -38,6 +38,11 @@ type Denoiser struct {
 
 	int16Buf []float32 // conversion buffer for ProcessInt16
 
+	learned *learnedStage // nil in ModeClassic
+	floor   float32       // the lowest gain, set by the strength
+
+	featureHook func(l *learnedStage) // training data only: sees each frame's features
+
 	unityGain bool                  // tests only: skip the gains to check reconstruction
 	noiseHook func(noise []float32) // tests only: edit a copy of the noise estimate
 	noiseWork []float32             // tests only: that copy
@@ -48,6 +53,18 @@ type Denoiser struct {
 // ErrMaxAttenuation if cfg is out of range.
 func New(cfg Config) (*Denoiser, error) {
 	return newTuned(cfg, defaultTuning())
+}
+
+// newFeatureOnly returns a Denoiser that computes the learned stage's
+// features every frame but applies the classical gains: the view of a
+// stream that training data is made from.
+func newFeatureOnly(rate int) (*Denoiser, error) {
+	d, err := newTuned(Config{SampleRate: rate, Mode: ModeClassic}, defaultTuning())
+	if err != nil {
+		return nil, err
+	}
+	d.learned = newLearnedStage(nil, d.stft.Bins(), float64(rate)/float64(d.size), d.size)
+	return d, nil
 }
 
 func newTuned(cfg Config, tun tuning) (*Denoiser, error) {
@@ -94,7 +111,23 @@ func newTuned(cfg Config, tun tuning) (*Denoiser, error) {
 	d.noise.PriorSNR = dbToPower(tun.sppPriorDB)
 	d.noise.Smoothing = tun.sppSmooth
 	d.noise.CeilingFactor = tun.ceiling
+	d.floor = attenuationFloor(cfg.MaxAttenuation)
+	if cfg.Mode == ModeLearned {
+		net, err := loadGainNet()
+		if err != nil {
+			return nil, fmt.Errorf("denoise: learned mode: %w", err)
+		}
+		d.learned = newLearnedStage(net, bins, binHz, size)
+		d.learned.blend = tun.learnedBlend
+		d.learned.gate = tun.learnedGate
+		d.learned.boost = tun.learnedBoost
+	}
 	return d, nil
+}
+
+// attenuationFloor returns the amplitude gain of db decibels of attenuation.
+func attenuationFloor(db float64) float32 {
+	return float32(math.Pow(10, -db/20))
 }
 
 func dbToPower(db float32) float32 {
@@ -201,6 +234,15 @@ func (d *Denoiser) processFrame() {
 		d.gainHook(d.groupGains)
 	}
 	d.groups.Expand(d.gains, d.groupGains)
+	if l := d.learned; l != nil {
+		l.computeFeatures(d.groups, d.power, noise, d.gain.Presence())
+		if d.featureHook != nil {
+			d.featureHook(l)
+		}
+		if l.net != nil {
+			l.applyGains(d.gains, d.floor)
+		}
+	}
 	if d.unityGain {
 		for k := range d.gains {
 			d.gains[k] = 1
@@ -217,6 +259,11 @@ func (d *Denoiser) processFrame() {
 		d.ready[i] = min(max(y, -1), 1)
 	}
 
+	copy(d.input, d.input[d.hop:])
+	if d.learned != nil && d.learned.net != nil {
+		d.speechProb = d.learned.state.Speech
+		return
+	}
 	presence := d.gain.Presence()
 	var sum float32
 	for _, p := range presence[d.speechLo : d.speechHi+1] {
@@ -228,8 +275,6 @@ func (d *Denoiser) processFrame() {
 	floor := d.gain.MinPresence()
 	mean := sum / float32(d.speechHi-d.speechLo+1)
 	d.speechProb = max(0, (mean-floor)/(1-floor))
-
-	copy(d.input, d.input[d.hop:])
 }
 
 // ProcessInt16 is Process for 16-bit PCM samples (full scale ±32768), with
@@ -301,4 +346,7 @@ func (d *Denoiser) Reset() {
 	clear(d.ready)
 	d.fill = 0
 	d.speechProb = 0
+	if d.learned != nil {
+		d.learned.reset()
+	}
 }

@@ -8,6 +8,20 @@
 // from 8 to 48 kHz, accepts any chunk size, allocates nothing after New, and
 // delays its output by exactly Latency() samples (20 ms).
 //
+// # Two gain stages
+//
+// How much each frequency is noise is decided by one of two stages
+// (Config.Mode). The learned stage (ModeLearned) is a small recurrent
+// network, 62k weights embedded in the package, that reads features of the
+// same STFT and the classical noise estimate and predicts a gain per band
+// and a speech probability; it tells speech from babble, clatter and other
+// noise that changes, which spectral gating cannot. The classic stage
+// (ModeClassic) is spectral gating alone: an optimally-modified
+// log-spectral-amplitude gain from a noise tracker; it has no trained
+// parts and costs about half the CPU. Both keep every guarantee below.
+// The weights are read once per process and shared, read-only, by all
+// Denoisers; train/ in the repository retrains them from scratch.
+//
 // # Streams from calls
 //
 // Call apps hand over fixed frames of PCM16 (LiveKit and Opus use 10 or
@@ -46,6 +60,7 @@
 // # Concurrency
 //
 // A Denoiser holds one stream's state and must not be used from two
-// goroutines at once. There is no shared mutable state between Denoisers:
-// run one per stream, as many in parallel as needed.
+// goroutines at once. There is no shared mutable state between Denoisers
+// (the network's weights are shared but never written): run one per stream,
+// as many in parallel as needed.
 package denoise

@@ -8,4 +8,6 @@ var (
 	ErrSampleRate = errors.New("denoise: unsupported sample rate")
 	// ErrMaxAttenuation means the strength is negative, not a number or absurdly large.
 	ErrMaxAttenuation = errors.New("denoise: invalid maximum attenuation")
+	// ErrMode means the mode is not one of the Mode constants.
+	ErrMode = errors.New("denoise: unknown mode")
 )

@@ -56,28 +56,43 @@ func TestImprovesVoiceBankPairs(t *testing.T) {
 	if _, err := os.Stat(dir); err != nil {
 		t.Skip("shared data not present:", err)
 	}
-	var noisy, enhanced scores
-	files := wavFiles(t, filepath.Join(dir, "noisy"))
-	require.Len(t, files, 23)
-	for _, f := range files {
-		x, rate := readMono(t, f)
-		clean, _ := readMono(t, filepath.Join(dir, "clean", filepath.Base(f)))
-		y := denoiseFile(t, x, rate, Config{})
-		n, e := score(t, clean, x, rate), score(t, clean, y, rate)
-		noisy.sisdr += n.sisdr / 23
-		noisy.segsnr += n.segsnr / 23
-		noisy.stoi += n.stoi / 23
-		noisy.estoi += n.estoi / 23
-		enhanced.sisdr += e.sisdr / 23
-		enhanced.segsnr += e.segsnr / 23
-		enhanced.stoi += e.stoi / 23
-		enhanced.estoi += e.estoi / 23
+	for _, mode := range []Mode{ModeLearned, ModeClassic} {
+		t.Run(mode.String(), func(t *testing.T) {
+			var noisy, enhanced scores
+			files := wavFiles(t, filepath.Join(dir, "noisy"))
+			require.Len(t, files, 23)
+			for _, f := range files {
+				x, rate := readMono(t, f)
+				clean, _ := readMono(t, filepath.Join(dir, "clean", filepath.Base(f)))
+				y := denoiseFile(t, x, rate, Config{Mode: mode})
+				n, e := score(t, clean, x, rate), score(t, clean, y, rate)
+				noisy.add(n, 23)
+				enhanced.add(e, 23)
+			}
+			t.Logf("noisy    SI-SDR %.2f dB  segSNR %.2f dB  STOI %.3f  ESTOI %.3f", noisy.sisdr, noisy.segsnr, noisy.stoi, noisy.estoi)
+			t.Logf("denoised SI-SDR %.2f dB  segSNR %.2f dB  STOI %.3f  ESTOI %.3f", enhanced.sisdr, enhanced.segsnr, enhanced.stoi, enhanced.estoi)
+			assert.Greater(t, enhanced.sisdr, noisy.sisdr+1, "SI-SDR should rise by more than 1 dB")
+			assert.Greater(t, enhanced.segsnr, noisy.segsnr+1, "segmental SNR should rise by more than 1 dB")
+			assert.GreaterOrEqual(t, enhanced.estoi, noisy.estoi, "ESTOI must not fall")
+			if mode == ModeLearned {
+				// The learned stage is held to more. RNNoise's scores on
+				// these pairs (bench/RESULTS.md) are 9.07 dB, 4.19 dB,
+				// 0.853 and 0.687; these floors sit just below what the
+				// shipped weights reach, so that a regression fails here.
+				assert.Greater(t, enhanced.sisdr, 8.8)
+				assert.Greater(t, enhanced.segsnr, 3.3)
+				assert.Greater(t, enhanced.stoi, 0.848)
+				assert.Greater(t, enhanced.estoi, 0.645)
+			}
+		})
 	}
-	t.Logf("noisy    SI-SDR %.2f dB  segSNR %.2f dB  STOI %.3f  ESTOI %.3f", noisy.sisdr, noisy.segsnr, noisy.stoi, noisy.estoi)
-	t.Logf("denoised SI-SDR %.2f dB  segSNR %.2f dB  STOI %.3f  ESTOI %.3f", enhanced.sisdr, enhanced.segsnr, enhanced.stoi, enhanced.estoi)
-	assert.Greater(t, enhanced.sisdr, noisy.sisdr+1, "SI-SDR should rise by more than 1 dB")
-	assert.Greater(t, enhanced.segsnr, noisy.segsnr+1, "segmental SNR should rise by more than 1 dB")
-	assert.GreaterOrEqual(t, enhanced.estoi, noisy.estoi, "ESTOI must not fall")
+}
+
+func (s *scores) add(o scores, n float64) {
+	s.sisdr += o.sisdr / n
+	s.segsnr += o.segsnr / n
+	s.stoi += o.stoi / n
+	s.estoi += o.estoi / n
 }
 
 func TestCleanSpeechPassesNearlyUntouched(t *testing.T) {
@@ -99,12 +114,18 @@ func TestCleanSpeechPassesNearlyUntouched(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, files)
+	for _, mode := range []Mode{ModeLearned, ModeClassic} {
+		t.Run(mode.String(), func(t *testing.T) { checkCleanPassthrough(t, files, mode) })
+	}
+}
+
+func checkCleanPassthrough(t *testing.T, files []string, mode Mode) {
 	var worst, mean float64 = 1000, 0
 	worstFile := ""
 	below20 := 0
 	for _, f := range files {
 		x, rate := readMono(t, f)
-		y := denoiseFile(t, x, rate, Config{})
+		y := denoiseFile(t, x, rate, Config{Mode: mode})
 		s := metrics.SISDR(x, y)
 		mean += s / float64(len(files))
 		if s < 20 {
@@ -118,10 +139,17 @@ func TestCleanSpeechPassesNearlyUntouched(t *testing.T) {
 	t.Logf("clean passthrough over %d files: mean SI-SDR %.1f dB, worst %.1f dB (%s), %d below 20 dB",
 		len(files), mean, worst, filepath.Base(worstFile), below20)
 	assert.Greater(t, mean, 25.0, "clean speech must pass nearly untouched on average")
-	// A few prompts start speaking in the very first frame and keep going
-	// for longer than the noise tracker's minimum window, which it cannot
-	// tell from a steady noise; they may lose a little more.
-	assert.LessOrEqual(t, below20, len(files)/20, "at most 5%% of clean files may fall below 20 dB")
+	if mode == ModeClassic {
+		// A few prompts start speaking in the very first frame and keep
+		// going for longer than the noise tracker's minimum window, which
+		// it cannot tell from a steady noise; they may lose a little more.
+		assert.LessOrEqual(t, below20, len(files)/20, "at most 5%% of clean files may fall below 20 dB")
+	} else {
+		// The network is less sure of quiet, short prompts: it turns some
+		// syllables down by a decibel or two (README, "The learned stage").
+		// This bounds that tail at what the shipped weights do.
+		assert.LessOrEqual(t, below20, len(files)/5, "at most 20%% of clean files may fall below 20 dB")
+	}
 }
 
 func TestSpeechProbabilityFollowsSpeech(t *testing.T) {

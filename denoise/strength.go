@@ -20,6 +20,7 @@ func (d *Denoiser) SetMaxAttenuation(db float64) error {
 		return fmt.Errorf("%w: got %g dB, want 0..%d", ErrMaxAttenuation, db, MaxMaxAttenuation)
 	}
 	d.cfg.MaxAttenuation = db
+	d.floor = attenuationFloor(db)
 	d.gain.SetMaxAttenuation(db)
 	return nil
 }

@@ -14,6 +14,10 @@ type tuning struct {
 	ceiling     float32 // noise ceiling over the minimum statistic (0: off)
 	noiseWeight float32 // the gain rule's view of the noise, relative to the tracked level
 	release     float32 // per-frame hold of the frame speech presence that sets the floor
+
+	learnedBlend float32 // weight of the classical gain in the learned stage's geometric blend
+	learnedGate  float32 // learned gains are scaled by the speech probability to this power
+	learnedBoost float32 // learned gains are scaled by this and limited to 1
 }
 
 func defaultTuning() tuning {
@@ -27,5 +31,9 @@ func defaultTuning() tuning {
 		ceiling:     4,
 		noiseWeight: 0.61, // of the unbiased estimate: the rule under-subtracts by 2 dB
 		release:     0.93,
+
+		learnedBlend: 0.3,
+		learnedGate:  1,
+		learnedBoost: 1.2,
 	}
 }

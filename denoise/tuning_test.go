@@ -120,6 +120,14 @@ func TestTuning(t *testing.T) {
 				tun.speechFloor = float32(v)
 			case "maxAtt":
 				cfg.MaxAttenuation = v
+			case "boost":
+				tun.learnedBoost = float32(v)
+			case "gate":
+				tun.learnedGate = float32(v)
+			case "blend":
+				tun.learnedBlend = float32(v)
+			case "mode": // 1 learned, 2 classic
+				cfg.Mode = Mode(v)
 			default:
 				t.Fatalf("unknown tuning %q", name)
 			}

@@ -343,7 +343,36 @@ func manifestGroupings(entries []mix.Entry) []grouping {
 		bySNR.labels = append(bySNR.labels, strconv.FormatFloat(v, 'f', -1, 64)+" dB")
 	}
 	sort.Strings(byNoise.labels)
-	return []grouping{bySNR, byNoise}
+	byKind := grouping{title: "by whether the learned stage trained on the kind of noise", of: map[string]string{}}
+	for _, e := range entries {
+		byKind.of[e.Name] = kindLabel(e.NoiseType())
+	}
+	for _, l := range []string{kindHeard, kindHeldOut} {
+		for _, e := range entries {
+			if byKind.of[e.Name] == l {
+				byKind.labels = append(byKind.labels, l)
+				break
+			}
+		}
+	}
+	return []grouping{bySNR, byNoise, byKind}
+}
+
+// The learned stage never trains on the dev noise recordings; its training
+// also leaves out whole categories (train/gen: fire and water), and these
+// dev noises belong to them.
+var heldOutNoises = map[string]bool{"fireplace": true, "waves": true, "boat": true, "running_tap": true}
+
+const (
+	kindHeard   = "kinds trained on (other recordings)"
+	kindHeldOut = "kinds held out of training (fireplace, waves, boat, running tap)"
+)
+
+func kindLabel(noiseType string) string {
+	if heldOutNoises[noiseType] {
+		return kindHeldOut
+	}
+	return kindHeard
 }
 
 // mean averages the non-NaN values; NaN when there are none.

@@ -109,9 +109,13 @@ func TestGroupings(t *testing.T) {
 		{Name: "1.wav", Noise: "blanket/rain.wav", SNR: 10},
 		{Name: "2.wav", Noise: "x/birds.wav", SNR: -5},
 		{Name: "3.wav", Noise: "blanket/rain.wav", SNR: 2.5},
+		{Name: "4.wav", Noise: "blanket/waves.wav", SNR: 5},
 	})
-	require.Len(t, gs, 2)
-	assert.Equal(t, []string{"-5 dB", "2.5 dB", "10 dB"}, gs[0].labels)
-	assert.Equal(t, []string{"birds", "rain"}, gs[1].labels)
+	require.Len(t, gs, 3)
+	assert.Equal(t, []string{"-5 dB", "2.5 dB", "5 dB", "10 dB"}, gs[0].labels)
+	assert.Equal(t, []string{"birds", "rain", "waves"}, gs[1].labels)
 	assert.Equal(t, "rain", gs[1].of["3.wav"])
+	assert.Equal(t, []string{kindHeard, kindHeldOut}, gs[2].labels)
+	assert.Equal(t, kindHeldOut, gs[2].of["4.wav"])
+	assert.Equal(t, kindHeard, gs[2].of["1.wav"])
 }

@@ -77,6 +77,14 @@ Flags:
   --max-attenuation DB
         the same as a number of decibels, for fine control; use either
         this or --strength
+  --mode learned|classic
+        how noise is told from speech (default %[5]v):
+          learned  a small recurrent network trained on speech and many
+                   kinds of noise; best on babble, clatter and other noise
+                   that changes, and on speech at low SNR
+          classic  spectral gating from a running noise estimate; no
+                   trained parts, about half the CPU, best suited to
+                   steady noise
   --force
         overwrite outputs that already exist (the input is never
         overwritten)
@@ -146,7 +154,8 @@ type cleanIO struct {
 // cleanOptions holds the parsed flags.
 type cleanOptions struct {
 	out            string
-	maxAttenuation float64 // [dB]; 0 means the library default
+	maxAttenuation float64      // [dB]; 0 means the library default
+	mode           denoise.Mode // 0 means the library default
 	jobs           int
 	force          bool
 	skipExisting   bool
@@ -162,7 +171,7 @@ type cleanOptions struct {
 
 // denoiserConfig is the one place where options become a denoise.Config.
 func (o *cleanOptions) denoiserConfig(sampleRate int) denoise.Config {
-	return denoise.Config{SampleRate: sampleRate, MaxAttenuation: o.maxAttenuation}
+	return denoise.Config{SampleRate: sampleRate, MaxAttenuation: o.maxAttenuation, Mode: o.mode}
 }
 
 // cleanStrengthDB maps a --strength name to a maximum attenuation [dB];
@@ -227,6 +236,8 @@ func cleanParseArgs(args []string, cio cleanIO) (opts cleanOptions, in string, c
 	flags.StringVar(&opts.out, "o", "", "")
 	flags.StringVar(&strength, "strength", "", "")
 	flags.Float64Var(&opts.maxAttenuation, "max-attenuation", 0, "")
+	var mode string
+	flags.StringVar(&mode, "mode", "", "")
 	flags.BoolVar(&opts.force, "force", false, "")
 	flags.BoolVar(&opts.skipExisting, "skip-existing", false, "")
 	flags.IntVar(&opts.jobs, "jobs", runtime.GOMAXPROCS(0), "")
@@ -252,7 +263,7 @@ func cleanParseArgs(args []string, cio cleanIO) (opts cleanOptions, in string, c
 			if d, err := denoise.New(denoise.Config{}); err == nil {
 				latency = d.LatencyDuration()
 			}
-			fmt.Fprintf(cio.stdout, cleanHelp, denoise.DefaultMaxAttenuation, denoise.MinSampleRate, denoise.MaxFilterSampleRate, latency)
+			fmt.Fprintf(cio.stdout, cleanHelp, denoise.DefaultMaxAttenuation, denoise.MinSampleRate, denoise.MaxFilterSampleRate, latency, denoise.DefaultMode)
 			return opts, "", 0, false
 		}
 		if err != nil {
@@ -295,6 +306,13 @@ func cleanParseArgs(args []string, cio cleanIO) (opts cleanOptions, in string, c
 			return usageErr("--strength %q: want gentle, balanced or aggressive", strength)
 		}
 		opts.maxAttenuation = db
+	}
+	if set["mode"] {
+		m, err := denoise.ParseMode(mode)
+		if err != nil {
+			return usageErr("--mode %q: want learned or classic", mode)
+		}
+		opts.mode = m
 	}
 	if msg := cleanCheckExtraFlags(&opts, set, noiseFrom); msg != "" {
 		return usageErr("%s", msg)

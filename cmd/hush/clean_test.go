@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hushaudio/hush/denoise"
 	"github.com/hushaudio/hush/internal/wav"
 )
 
@@ -481,11 +482,30 @@ func TestCleanInterruptedLeavesNothing(t *testing.T) {
 	assert.Empty(t, cleanEntries(t, out))
 }
 
+func TestCleanModeSelectsTheGainStage(t *testing.T) {
+	dir := t.TempDir()
+	in := cleanExample
+	outs := map[string][]float32{}
+	for _, m := range []string{"", "learned", "classic"} {
+		out := filepath.Join(dir, "out-"+m+".wav")
+		args := []string{in, "-o", out}
+		if m != "" {
+			args = append(args, "--mode", m)
+		}
+		code, _, stderr := cleanRun(t, args...)
+		require.Equal(t, 0, code, stderr)
+		outs[m], _ = cleanReadWAV(t, out)
+	}
+	assert.Equal(t, outs[denoise.DefaultMode.String()], outs[""], "no --mode is the library default")
+	assert.NotEqual(t, outs["learned"], outs["classic"])
+}
+
 func TestCleanUsage(t *testing.T) {
 	code, stdout, _ := cleanRun(t, "--help")
 	assert.Equal(t, 0, code)
 	for _, want := range []string{"Examples:", "hush clean - -o -", "gentle      12 dB", "aggressive  40 dB",
-		"library default (24 dB)", "as many samples as the", "lines up", "--force", "--skip-existing"} {
+		"library default (24 dB)", "as many samples as the", "lines up", "--force", "--skip-existing",
+		"--mode learned|classic"} {
 		assert.True(t, strings.Contains(stdout, want), "help lacks %q", want)
 	}
 	dir := t.TempDir()
@@ -500,6 +520,7 @@ func TestCleanUsage(t *testing.T) {
 		{in, "-o", out, "--max-attenuation", "-3"},
 		{in, "-o", out, "--force", "--skip-existing"},
 		{in, "-o", out, "--jobs", "0"},
+		{in, "-o", out, "--mode", "neural"},
 		{in, "-o", out, "--no-such-flag"},
 		{dir, "-o", "-"},
 	} {

@@ -27,15 +27,21 @@ func main() {
 	rate := flag.Int("rate", 16000, "sample rate [Hz], 8000..192000")
 	channels := flag.Int("channels", 1, "interleaved channels")
 	strength := flag.Float64("max-attenuation", 0, "strength [dB]; 0 means the library default")
+	modeName := flag.String("mode", denoise.DefaultMode.String(), "gain stage: learned or classic")
 	flag.Parse()
-	if err := run(os.Stdin, os.Stdout, *rate, *channels, *strength); err != nil {
+	mode, err := denoise.ParseMode(*modeName)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pcmpipe:", err)
+		os.Exit(2)
+	}
+	if err := run(os.Stdin, os.Stdout, denoise.Config{SampleRate: *rate, MaxAttenuation: *strength, Mode: mode}, *channels); err != nil {
 		fmt.Fprintln(os.Stderr, "pcmpipe:", err)
 		os.Exit(1)
 	}
 }
 
-func run(in io.Reader, out io.Writer, rate, channels int, strength float64) error {
-	r, err := denoise.NewReader(in, denoise.Config{SampleRate: rate, MaxAttenuation: strength}, channels)
+func run(in io.Reader, out io.Writer, cfg denoise.Config, channels int) error {
+	r, err := denoise.NewReader(in, cfg, channels)
 	if err != nil {
 		return err
 	}

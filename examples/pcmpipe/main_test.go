@@ -21,13 +21,13 @@ func TestPipeKeepsLengthAndDenoises(t *testing.T) {
 		binary.LittleEndian.PutUint16(in[2*i:], uint16(int16(v)))
 	}
 	var out bytes.Buffer
-	require.NoError(t, run(bytes.NewReader(in), &out, rate, 1, 0))
+	require.NoError(t, run(bytes.NewReader(in), &out, denoise.Config{SampleRate: rate}, 1))
 	assert.Equal(t, len(in), out.Len())
 	assert.NotEqual(t, in, out.Bytes())
 }
 
 func TestPipeErrors(t *testing.T) {
 	var out bytes.Buffer
-	assert.ErrorIs(t, run(bytes.NewReader(nil), &out, 1000, 1, 0), denoise.ErrSampleRate)
-	assert.ErrorIs(t, run(bytes.NewReader([]byte{1, 2, 3}), &out, 8000, 1, 0), denoise.ErrPartialFrame)
+	assert.ErrorIs(t, run(bytes.NewReader(nil), &out, denoise.Config{SampleRate: 1000}, 1), denoise.ErrSampleRate)
+	assert.ErrorIs(t, run(bytes.NewReader([]byte{1, 2, 3}), &out, denoise.Config{SampleRate: 8000}, 1), denoise.ErrPartialFrame)
 }

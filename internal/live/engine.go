@@ -34,6 +34,8 @@ type EngineConfig struct {
 	// MaxAttenuation is the starting strength [dB]; 0 means the denoiser's
 	// default.
 	MaxAttenuation float64
+	// Mode is the denoiser's gain stage; 0 means its default.
+	Mode denoise.Mode
 }
 
 // Engine is the audio callback of a live stream: it denoises a
@@ -79,7 +81,7 @@ func NewEngine(cfg EngineConfig) (*Engine, error) {
 		return nil, fmt.Errorf("%w: %d input and %d output channels, want at least 1 each",
 			ErrBuffer, cfg.InputChannels, cfg.OutputChannels)
 	}
-	den, err := denoise.New(denoise.Config{SampleRate: cfg.SampleRate, MaxAttenuation: cfg.MaxAttenuation})
+	den, err := denoise.New(denoise.Config{SampleRate: cfg.SampleRate, MaxAttenuation: cfg.MaxAttenuation, Mode: cfg.Mode})
 	if err != nil {
 		if errors.Is(err, denoise.ErrSampleRate) {
 			return nil, fmt.Errorf("%w: %v", ErrSampleRate, err)

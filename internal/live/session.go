@@ -38,6 +38,8 @@ type Options struct {
 	Buffer time.Duration
 	// MaxAttenuation is the starting strength [dB]; 0 means the default.
 	MaxAttenuation float64
+	// Mode is the denoiser's gain stage; 0 means the default.
+	Mode denoise.Mode
 	// StallTimeout: 0 means DefaultStallTimeout.
 	StallTimeout time.Duration
 }
@@ -122,6 +124,7 @@ func Open(b Backend, opts Options) (*Session, error) {
 			InputChannels:  cfg.InputChannels,
 			OutputChannels: cfg.OutputChannels,
 			MaxAttenuation: opts.MaxAttenuation,
+			Mode:           opts.Mode,
 		})
 		if err != nil {
 			return nil, err

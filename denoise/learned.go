@@ -1,0 +1,162 @@
+package denoise
+
+import (
+	_ "embed"
+	"fmt"
+	"math"
+	"sync"
+
+	"github.com/hushaudio/hush/dsp"
+	"github.com/hushaudio/hush/internal/nn"
+)
+
+// learnedBandCentersHz are the centres of the learned stage's bands: 50 Hz
+// apart up to 400 Hz, 100 Hz to 1 kHz, then widening by about an eighth
+// each, to 8 kHz. Every rate's bins are 50 Hz apart (20 ms window), so the
+// same layout serves all rates; at 8 kHz the bands above 4 kHz stay empty,
+// as they were in training.
+var learnedBandCentersHz = [...]float64{
+	0, 50, 100, 150, 200, 250, 300, 350, 400, 500, 600, 700, 800, 900, 1000,
+	1150, 1300, 1450, 1650, 1850, 2100, 2350, 2650, 3000, 3350, 3750, 4200,
+	4700, 5300, 6000, 6800, 8000,
+}
+
+const learnedBands = len(learnedBandCentersHz)
+
+// learnedFeatures is the number of network inputs per frame: per band, the
+// log energy, the log ratio of energy to the classical noise estimate, and
+// the classical speech-presence probability.
+const learnedFeatures = 3 * learnedBands
+
+//go:embed model/gainnet.bin
+var gainNetFile []byte
+
+// loadGainNet parses the embedded weights once per process. The network is
+// read-only after that and shared by every Denoiser; each keeps its own
+// recurrent state.
+var loadGainNet = sync.OnceValues(func() (*nn.GainNet, error) {
+	ts, err := nn.ReadTensors(gainNetFile)
+	if err != nil {
+		return nil, err
+	}
+	net, err := nn.LoadGainNet(ts)
+	if err != nil {
+		return nil, err
+	}
+	if net.Features != learnedFeatures || net.Bands != learnedBands {
+		return nil, fmt.Errorf("%w: network has %d inputs and %d bands, want %d and %d",
+			nn.ErrWeights, net.Features, net.Bands, learnedFeatures, learnedBands)
+	}
+	return net, nil
+})
+
+// learnedStage computes the network's features from the classical stage's
+// spectrum, noise estimate and presence, runs the network, and turns its
+// band gains into bin gains.
+type learnedStage struct {
+	net   *nn.GainNet // nil when only features are wanted (training data)
+	state *nn.GainNetState
+	bands *dsp.TriangleBands
+
+	features     []float32
+	bandPower    []float32
+	bandNoise    []float32
+	bandPresence []float32
+	binNoise     []float32
+	binPresence  []float32
+
+	powerScale float32 // 1/window size: band energies independent of the rate
+
+	blend float32 // weight of the classical gain in the geometric blend, 0..1
+	gate  float32 // gains are scaled by speech^gate
+	boost float32 // gains are scaled by this, then limited to 1
+}
+
+func newLearnedStage(net *nn.GainNet, bins int, binHz float64, size int) *learnedStage {
+	l := &learnedStage{
+		net:          net,
+		bands:        dsp.NewTriangleBands(learnedBandCentersHz[:], bins, binHz),
+		features:     make([]float32, learnedFeatures),
+		bandPower:    make([]float32, learnedBands),
+		bandNoise:    make([]float32, learnedBands),
+		bandPresence: make([]float32, learnedBands),
+		binNoise:     make([]float32, bins),
+		binPresence:  make([]float32, bins),
+		powerScale:   1 / float32(size),
+	}
+	if net != nil {
+		l.state = net.NewState()
+	}
+	return l
+}
+
+func (l *learnedStage) reset() {
+	if l.state != nil {
+		l.state.Reset()
+	}
+}
+
+// computeFeatures fills l.features from the frame's bin powers and the
+// classical stage's per-group noise estimate and presence probability.
+func (l *learnedStage) computeFeatures(groups *dsp.BinGroups, power, groupNoise, groupPresence []float32) {
+	const tiny = 1e-10 // -100 dB: digital silence and absent bands
+	groups.Expand(l.binNoise, groupNoise)
+	groups.Expand(l.binPresence, groupPresence)
+	l.bands.Pool(l.bandPower, power)
+	l.bands.Pool(l.bandNoise, l.binNoise)
+	l.bands.Pool(l.bandPresence, l.binPresence)
+	nb := learnedBands
+	f := l.features
+	for b := range nb {
+		e := l.bandPower[b] * l.powerScale
+		n := l.bandNoise[b] * l.powerScale
+		f[b] = log10f(e + tiny)
+		f[nb+b] = min(max(log10f((e+tiny)/(n+tiny)), -3), 6)
+		if w := l.bands.Weight(b); w > 0 {
+			f[2*nb+b] = l.bandPresence[b] / w
+		} else {
+			f[2*nb+b] = 0
+		}
+	}
+}
+
+// applyGains runs the network and writes the bin gains, given the
+// classical gains in gains: up to 8 kHz, the network's band gains,
+// interpolated and blended with the classical gains; above, the classical
+// gains, pulled down to the floor as the network's speech probability
+// falls. No gain goes below floor, the strength's limit.
+func (l *learnedStage) applyGains(gains []float32, floor float32) {
+	l.net.Step(l.state, l.features)
+	covered := l.bands.Covered()
+	speech := l.state.Speech
+	for k := covered; k < len(gains); k++ {
+		gains[k] = floor + (gains[k]-floor)*speech
+	}
+	classic := l.binNoise[:covered] // binNoise is free again: keep the classical gains there
+	copy(classic, gains)
+	l.bands.Expand(gains, l.state.Gains)
+	// The geometric blend keeps a share of the classical gain's fine
+	// structure (per bin below 4 kHz, where harmonics are resolved).
+	gate := float32(1)
+	if l.gate > 0 {
+		gate = pow01(speech, l.gate)
+	}
+	for k, g := range gains[:covered] {
+		if l.blend > 0 {
+			g = pow01(g, 1-l.blend) * pow01(classic[k], l.blend)
+		}
+		gains[k] = max(min(g*gate*l.boost, 1), floor)
+	}
+}
+
+// pow01 returns x^p for x in [0, 1], 0 for x = 0.
+func pow01(x, p float32) float32 {
+	if x <= 0 {
+		return 0
+	}
+	return float32(math.Exp(float64(p) * math.Log(float64(x))))
+}
+
+func log10f(x float32) float32 {
+	return float32(math.Log10(float64(x)))
+}

@@ -1,0 +1,64 @@
+"""The learned gain stage's network, and its export to the file Go embeds.
+
+The layer names and the forward pass must match internal/nn/gainnet.go:
+
+    x      = tanh(input((features - mean) / std))
+    h1     = gru1(x)
+    h2     = gru2(h1)
+    gains  = sigmoid(gain([x, h1, h2]))
+    speech = sigmoid(vad([x, h1, h2]))
+"""
+import struct
+
+import numpy as np
+import torch
+from torch import nn
+
+MAGIC = b"HUSHNN01"
+
+
+class GainNet(nn.Module):
+    def __init__(self, features: int, bands: int, hidden: int):
+        super().__init__()
+        self.register_buffer("mean", torch.zeros(features))
+        self.register_buffer("std", torch.ones(features))
+        self.input = nn.Linear(features, hidden)
+        self.gru1 = nn.GRU(hidden, hidden, batch_first=True)
+        self.gru2 = nn.GRU(hidden, hidden, batch_first=True)
+        self.gain = nn.Linear(3 * hidden, bands)
+        self.vad = nn.Linear(3 * hidden, 1)
+
+    def forward(self, feats):
+        x = torch.tanh(self.input((feats - self.mean) / self.std))
+        h1, _ = self.gru1(x)
+        h2, _ = self.gru2(h1)
+        cat = torch.cat([x, h1, h2], dim=-1)
+        return torch.sigmoid(self.gain(cat)), torch.sigmoid(self.vad(cat)).squeeze(-1)
+
+
+def folded_tensors(model: GainNet):
+    """The model's tensors with the feature normalisation folded into the
+    input layer, in the order and names Go loads them."""
+    with torch.no_grad():
+        w = model.input.weight / model.std
+        b = model.input.bias - w @ model.mean
+        out = {"input.weight": w, "input.bias": b}
+        for name, t in model.named_parameters():
+            if not name.startswith("input."):
+                out[name] = t
+        return {k: v.detach().float().cpu().numpy() for k, v in out.items()}
+
+
+def write_tensors(path: str, tensors: dict):
+    """Writes tensors in the format internal/nn.ReadTensors parses."""
+    with open(path, "wb") as f:
+        f.write(MAGIC)
+        f.write(struct.pack("<I", len(tensors)))
+        for name, a in tensors.items():
+            a = np.ascontiguousarray(a, dtype="<f4")
+            nb = name.encode()
+            f.write(struct.pack("<H", len(nb)))
+            f.write(nb)
+            f.write(struct.pack("<B", a.ndim))
+            f.write(struct.pack("<%dI" % a.ndim, *a.shape))
+            f.write(a.tobytes())

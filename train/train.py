@@ -1,0 +1,127 @@
+"""Trains the learned gain stage from scratch and exports the weights Go
+embeds (denoise/model/gainnet.bin) and a parity vector for the Go test
+(denoise/model/parity.bin). Deterministic for a given seed and data.
+
+    python3 train/train.py --data train/work/data
+
+See train/README.md for the whole recipe.
+"""
+import argparse
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+
+from model import GainNet, folded_tensors, write_tensors
+
+
+def load(data):
+    meta = json.load(open(os.path.join(data, "meta.json")))
+    s, t = meta["streams"], meta["frames"]
+    feats = np.fromfile(os.path.join(data, "features.f32"), dtype="<f4").reshape(s, t, meta["features"])
+    gains = np.fromfile(os.path.join(data, "gains.f32"), dtype="<f4").reshape(s, t, meta["bands"])
+    speech = np.fromfile(os.path.join(data, "speech.f32"), dtype="<f4").reshape(s, t)
+    return meta, feats, gains, speech
+
+
+def loss_fn(pred_g, pred_v, gains, speech):
+    mask = (gains >= 0).float()
+    t = gains.clamp(min=0)
+    d = torch.sqrt(pred_g + 1e-6) - torch.sqrt(t + 1e-6)
+    # Square-root domain (close to how loud a gain error sounds), plus a
+    # quartic term against large errors, and a heavier weight where the
+    # gain was too low: cutting speech costs more than leaving noise.
+    w = torch.where(pred_g < t, 2.0, 1.0)
+    g = (mask * w * (d * d + 10 * d ** 4)).sum() / mask.sum().clamp(min=1)
+    v = torch.nn.functional.binary_cross_entropy(pred_v, speech)
+    return g + 0.2 * v, g, v
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default="train/work/data")
+    ap.add_argument("--out", default="denoise/model")
+    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--hidden", type=int, default=64)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--seq", type=int, default=200, help="frames per training sequence")
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    args = ap.parse_args()
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    torch.use_deterministic_algorithms(True)
+    rng = np.random.default_rng(args.seed)
+
+    meta, feats, gains, speech = load(args.data)
+    streams = feats.shape[0]
+    val = max(1, streams // 20)
+    order = rng.permutation(streams)
+    val_idx, train_idx = order[:val], order[val:]
+
+    model = GainNet(meta["features"], meta["bands"], args.hidden)
+    f_train = feats[train_idx].reshape(-1, meta["features"])
+    model.mean.copy_(torch.from_numpy(f_train.mean(0)))
+    model.std.copy_(torch.from_numpy(f_train.std(0) + 1e-3))
+    del f_train
+
+    # Cut streams into sequences of --seq frames.
+    t = meta["frames"] // args.seq * args.seq
+
+    def cut(idx):
+        f = torch.from_numpy(np.ascontiguousarray(feats[idx, :t])).reshape(-1, args.seq, meta["features"])
+        g = torch.from_numpy(np.ascontiguousarray(gains[idx, :t])).reshape(-1, args.seq, meta["bands"])
+        v = torch.from_numpy(np.ascontiguousarray(speech[idx, :t])).reshape(-1, args.seq)
+        return f, g, v
+
+    tf, tg, tv = cut(train_idx)
+    vf, vg, vv = cut(val_idx)
+    n = tf.shape[0]
+    steps = args.epochs * (n // args.batch)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.05)
+    print(f"{n} training sequences of {args.seq} frames, {vf.shape[0]} validation; "
+          f"{sum(p.numel() for p in model.parameters())} parameters; {steps} steps", flush=True)
+    start = time.time()
+    for epoch in range(args.epochs):
+        model.train()
+        perm = torch.from_numpy(rng.permutation(n))
+        total = 0.0
+        for i in range(n // args.batch):
+            b = perm[i * args.batch:(i + 1) * args.batch]
+            pg, pv = model(tf[b])
+            loss, _, _ = loss_fn(pg, pv, tg[b], tv[b])
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            total += loss.item()
+        model.eval()
+        with torch.no_grad():
+            pg, pv = model(vf)
+            vl, vgl, vvl = loss_fn(pg, pv, vg, vv)
+        print(f"epoch {epoch + 1:3d}  train {total / (n // args.batch):.4f}  "
+              f"val {vl.item():.4f} (gain {vgl.item():.4f}, speech {vvl.item():.4f})  "
+              f"{time.time() - start:.0f} s", flush=True)
+
+    os.makedirs(args.out, exist_ok=True)
+    model.eval()
+    write_tensors(os.path.join(args.out, "gainnet.bin"), folded_tensors(model))
+    # Parity vector: 60 frames of real validation features through the
+    # unfolded PyTorch model, for the Go test to reproduce.
+    with torch.no_grad():
+        x = vf[0, :60].unsqueeze(0)
+        pg, pv = model(x)
+    write_tensors(os.path.join(args.out, "parity.bin"), {
+        "features": x[0].numpy(), "gains": pg[0].numpy(), "speech": pv[0].numpy()})
+    print(f"wrote {args.out}/gainnet.bin and parity.bin", flush=True)
+
+
+if __name__ == "__main__":
+    main()

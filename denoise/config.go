@@ -55,7 +55,7 @@ const (
 )
 
 // DefaultMode is used when Config.Mode is 0.
-const DefaultMode = ModeClassic
+const DefaultMode = ModeLearned
 
 // String returns the mode's name as the command line spells it.
 func (m Mode) String() string {

@@ -67,8 +67,10 @@ type learnedStage struct {
 
 	powerScale float32 // 1/window size: band energies independent of the rate
 
+	classic []float32 // the classical bin gains, kept while the network's are expanded
+
 	blend float32 // weight of the classical gain in the geometric blend, 0..1
-	gate  float32 // gains are scaled by speech^gate
+	gate  float32 // gains are scaled by the speech probability to this power
 	boost float32 // gains are scaled by this, then limited to 1
 }
 
@@ -82,6 +84,7 @@ func newLearnedStage(net *nn.GainNet, bins int, binHz float64, size int) *learne
 		bandPresence: make([]float32, learnedBands),
 		binNoise:     make([]float32, bins),
 		binPresence:  make([]float32, bins),
+		classic:      make([]float32, bins),
 		powerScale:   1 / float32(size),
 	}
 	if net != nil {
@@ -121,10 +124,13 @@ func (l *learnedStage) computeFeatures(groups *dsp.BinGroups, power, groupNoise,
 }
 
 // applyGains runs the network and writes the bin gains, given the
-// classical gains in gains: up to 8 kHz, the network's band gains,
-// interpolated and blended with the classical gains; above, the classical
-// gains, pulled down to the floor as the network's speech probability
-// falls. No gain goes below floor, the strength's limit.
+// classical gains in gains. Up to 8 kHz: the network's band gains,
+// interpolated, blended geometrically with the classical gains (which keep
+// per-bin detail below 4 kHz, where harmonics are resolved), scaled by the
+// speech probability to the power gate and by boost (the network hedges a
+// little below 1 on clean speech), at most 1. Above 8 kHz: the classical
+// gains, pulled down to the floor as the speech probability falls. No gain
+// goes below floor, the strength's limit.
 func (l *learnedStage) applyGains(gains []float32, floor float32) {
 	l.net.Step(l.state, l.features)
 	covered := l.bands.Covered()
@@ -132,24 +138,30 @@ func (l *learnedStage) applyGains(gains []float32, floor float32) {
 	for k := covered; k < len(gains); k++ {
 		gains[k] = floor + (gains[k]-floor)*speech
 	}
-	classic := l.binNoise[:covered] // binNoise is free again: keep the classical gains there
+	classic := l.classic[:covered]
 	copy(classic, gains)
 	l.bands.Expand(gains, l.state.Gains)
-	// The geometric blend keeps a share of the classical gain's fine
-	// structure (per bin below 4 kHz, where harmonics are resolved).
-	gate := float32(1)
+	scale := l.boost
 	if l.gate > 0 {
-		gate = pow01(speech, l.gate)
+		scale *= pow01(speech, l.gate)
 	}
 	for k, g := range gains[:covered] {
 		if l.blend > 0 {
-			g = pow01(g, 1-l.blend) * pow01(classic[k], l.blend)
+			g = blend(g, classic[k], l.blend)
 		}
-		gains[k] = max(min(g*gate*l.boost, 1), floor)
+		gains[k] = max(min(g*scale, 1), floor)
 	}
 }
 
-// pow01 returns x^p for x in [0, 1], 0 for x = 0.
+// blend returns a^(1-w) · b^w for a, b in [0, 1].
+func blend(a, b, w float32) float32 {
+	if a <= 0 || b <= 0 {
+		return 0
+	}
+	return float32(math.Exp(float64(1-w)*math.Log(float64(a)) + float64(w)*math.Log(float64(b))))
+}
+
+// pow01 returns x^p for x in [0, 1].
 func pow01(x, p float32) float32 {
 	if x <= 0 {
 		return 0

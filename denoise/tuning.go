@@ -32,8 +32,8 @@ func defaultTuning() tuning {
 		noiseWeight: 0.61, // of the unbiased estimate: the rule under-subtracts by 2 dB
 		release:     0.93,
 
-		learnedBlend: 0.3,
+		learnedBlend: 0.5,
 		learnedGate:  1,
-		learnedBoost: 1.2,
+		learnedBoost: 1.15,
 	}
 }

@@ -44,7 +44,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="train/work/data")
     ap.add_argument("--out", default="denoise/model")
-    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--hidden", type=int, default=64)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--seq", type=int, default=200, help="frames per training sequence")

@@ -13,7 +13,7 @@
 // Every random choice comes from a generator seeded with -seed and the
 // stream's index, so the output is the same for any number of workers.
 //
-//	go run -tags hushtrain ./train/gen -streams 1200 -o train/work/data
+//	go run -tags hushtrain ./train/gen -streams 2400 -o train/work/data
 package main
 
 import (

@@ -79,8 +79,8 @@ func TestImprovesVoiceBankPairs(t *testing.T) {
 				// these pairs (bench/RESULTS.md) are 9.07 dB, 4.19 dB,
 				// 0.853 and 0.687; these floors sit just below what the
 				// shipped weights reach, so that a regression fails here.
-				assert.Greater(t, enhanced.sisdr, 8.9)
-				assert.Greater(t, enhanced.segsnr, 3.5)
+				assert.Greater(t, enhanced.sisdr, 8.8)
+				assert.Greater(t, enhanced.segsnr, 3.4)
 				assert.Greater(t, enhanced.stoi, 0.848)
 				assert.Greater(t, enhanced.estoi, 0.650)
 			}

@@ -34,6 +34,6 @@ func defaultTuning() tuning {
 
 		learnedBlend: 0.5,
 		learnedGate:  1,
-		learnedBoost: 1.15,
+		learnedBoost: 1.25,
 	}
 }

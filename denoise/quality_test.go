@@ -1,6 +1,7 @@
 package denoise
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hushaudio/hush/internal/metrics"
+	"github.com/hushaudio/hush/internal/mix"
 	"github.com/hushaudio/hush/internal/wav"
 )
 
@@ -199,4 +201,29 @@ func TestSpeechProbabilityFollowsSpeech(t *testing.T) {
 	require.NotEmpty(t, pause)
 	t.Logf("speech probability: %.2f in %d speech frames, %.2f in %d pauses", mean(speech), len(speech), mean(pause), len(pause))
 	assert.Greater(t, mean(speech), mean(pause)+0.3)
+}
+
+func TestNoLevelLossOnCleanSpeech(t *testing.T) {
+	dir := filepath.Join(sharedData, "dev16k/vbd_pairs/clean")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("shared data not present:", err)
+	}
+	for _, mode := range []Mode{ModeLearned, ModeClassic} {
+		var mean, worst float64
+		files := wavFiles(t, dir)
+		for _, f := range files {
+			x, rate := readMono(t, f)
+			y := denoiseFile(t, x, rate, Config{Mode: mode})
+			px, _, err := mix.ActiveLevel(x, rate)
+			require.NoError(t, err)
+			py, _, err := mix.ActiveLevel(y, rate)
+			require.NoError(t, err)
+			d := 10 * math.Log10(py/px)
+			mean += d / float64(len(files))
+			worst = min(worst, d)
+		}
+		t.Logf("%v: active speech level changes by %+.2f dB on average, %+.2f dB at worst", mode, mean, worst)
+		assert.Less(t, math.Abs(mean), 0.5, "%v: speech must keep its level", mode)
+		assert.Greater(t, worst, -1.0, "%v: no file may lose 1 dB of speech level", mode)
+	}
 }

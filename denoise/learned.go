@@ -142,14 +142,27 @@ func (l *learnedStage) applyGains(gains []float32, floor float32) {
 	copy(classic, gains)
 	l.bands.Expand(gains, l.state.Gains)
 	scale := l.boost
-	if l.gate > 0 {
+	switch {
+	case l.gate == 1:
+		scale *= speech
+	case l.gate > 0:
 		scale *= pow01(speech, l.gate)
 	}
-	for k, g := range gains[:covered] {
-		if l.blend > 0 {
-			g = blend(g, classic[k], l.blend)
+	switch {
+	case l.blend == 0.5: // the geometric mean: one square root per bin
+		for k, g := range gains[:covered] {
+			g = float32(math.Sqrt(float64(g * classic[k])))
+			gains[k] = max(min(g*scale, 1), floor)
 		}
-		gains[k] = max(min(g*scale, 1), floor)
+	case l.blend > 0:
+		for k, g := range gains[:covered] {
+			g = blend(g, classic[k], l.blend)
+			gains[k] = max(min(g*scale, 1), floor)
+		}
+	default:
+		for k, g := range gains[:covered] {
+			gains[k] = max(min(g*scale, 1), floor)
+		}
 	}
 }
 

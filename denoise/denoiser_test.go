@@ -47,6 +47,8 @@ func TestNewValidates(t *testing.T) {
 		{Config{MaxAttenuation: -3}, ErrMaxAttenuation},
 		{Config{MaxAttenuation: math.NaN()}, ErrMaxAttenuation},
 		{Config{MaxAttenuation: 1000}, ErrMaxAttenuation},
+		{Config{Mode: 3}, ErrMode},
+		{Config{Mode: -1}, ErrMode},
 	} {
 		_, err := New(c.cfg)
 		assert.ErrorIs(t, err, c.want, "%+v", c.cfg)
@@ -57,6 +59,14 @@ func TestNewValidates(t *testing.T) {
 	assert.Equal(t, float64(DefaultMaxAttenuation), d.MaxAttenuation())
 	assert.Equal(t, 480, d.FrameSize())
 	assert.Equal(t, 960, d.Latency())
+
+	for _, m := range []Mode{ModeLearned, ModeClassic} {
+		got, err := ParseMode(m.String())
+		require.NoError(t, err)
+		assert.Equal(t, m, got)
+	}
+	_, err = ParseMode("neural")
+	assert.ErrorIs(t, err, ErrMode)
 }
 
 func TestUnityGainReconstructsInputDelayed(t *testing.T) {

@@ -3,6 +3,8 @@ package resample
 import (
 	"fmt"
 	"math"
+
+	"github.com/hushaudio/hush/internal/vec"
 )
 
 // Sample rates a Resampler accepts [Hz].
@@ -178,29 +180,12 @@ func (r *Resampler) Process(dst, src []float32) (written, consumed int) {
 func (r *Resampler) output() float32 {
 	w := r.hist[r.pos : r.pos+r.taps]
 	if r.exact {
-		return dot(r.coef[r.p*r.taps:(r.p+1)*r.taps], w)
+		return vec.Dot(r.coef[r.p*r.taps:(r.p+1)*r.taps], w)
 	}
 	num := r.p * tablePhases
 	row := num / r.l
 	frac := float32(num%r.l) / float32(r.l)
-	a := dot(r.coef[row*r.taps:(row+1)*r.taps], w)
-	b := dot(r.coef[(row+1)*r.taps:(row+2)*r.taps], w)
+	a := vec.Dot(r.coef[row*r.taps:(row+1)*r.taps], w)
+	b := vec.Dot(r.coef[(row+1)*r.taps:(row+2)*r.taps], w)
 	return a + frac*(b-a)
-}
-
-// dot returns the inner product of two slices of equal length.
-func dot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
 }

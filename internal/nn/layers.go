@@ -1,6 +1,10 @@
 package nn
 
-import "math"
+import (
+	"math"
+
+	"github.com/hushaudio/hush/internal/vec"
+)
 
 // dense is y = W·x + b with W stored row-major (out × in), PyTorch's
 // nn.Linear layout.
@@ -46,7 +50,7 @@ func (d *dense) apply(y, x []float32) {
 		y[o+3] = d.b[o+3] + s3
 	}
 	for ; o < len(y); o++ {
-		y[o] = d.b[o] + dot(d.w[o*in:(o+1)*in], x)
+		y[o] = d.b[o] + vec.Dot(d.w[o*in:(o+1)*in], x)
 	}
 }
 
@@ -98,24 +102,6 @@ func (g *gru) step(h, x, gi, gh []float32) {
 		c := tanh(gi[2*n+i] + r*gh[2*n+i])
 		h[i] = (1-z)*c + z*h[i]
 	}
-}
-
-// dot returns the inner product of a and b (len(b) >= len(a)) with four
-// independent sums, which lets the CPU overlap the additions.
-func dot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
 }
 
 func sigmoid(x float32) float32 {

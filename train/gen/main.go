@@ -73,7 +73,7 @@ func main() {
 }
 
 func run(o options) error {
-	speech, err := loadClips(o.Speech, nil)
+	speech, err := loadClips(o.Speech)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func run(o options) error {
 		if !k.IsDir() || slices.Contains(o.HeldOut, k.Name()) {
 			continue
 		}
-		c, err := loadClips(filepath.Join(o.Noise, k.Name()), nil)
+		c, err := loadClips(filepath.Join(o.Noise, k.Name()))
 		if err != nil {
 			return err
 		}
@@ -420,8 +420,8 @@ func dbPower(db float64) float64 { return math.Pow(10, db/10) }
 
 func abs32(x float32) float32 { return float32(math.Abs(float64(x))) }
 
-// loadClips reads every WAV under dir, in sorted order.
-func loadClips(dir string, _ []string) ([]clip, error) {
+// loadClips reads every WAV under dir, in sorted order, skipping silent ones.
+func loadClips(dir string) ([]clip, error) {
 	var out []clip
 	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() || !strings.HasSuffix(p, ".wav") {

@@ -1,6 +1,10 @@
 package nn
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/hushaudio/hush/internal/vec"
+)
 
 // GainNet is the learned gain stage's network: per frame it maps a
 // feature vector to one gain per band and a speech probability.
@@ -95,16 +99,13 @@ func (n *GainNet) Step(s *GainNetState, features []float32) {
 	h := n.Hidden
 	x, h1, h2 := s.concat[:h], s.concat[h:2*h], s.concat[2*h:]
 	n.in.apply(x, features)
-	for i, v := range x {
-		x[i] = tanh(v)
-	}
+	vec.Tanh(x, x)
 	n.gru1.step(h1, x, s.gi, s.gh)
 	n.gru2.step(h2, h1, s.gi, s.gh)
 	n.gain.apply(s.Gains, s.concat)
-	for i, v := range s.Gains {
-		s.Gains[i] = sigmoid(v)
-	}
+	vec.Sigmoid(s.Gains, s.Gains)
 	var v [1]float32
 	n.vad.apply(v[:], s.concat)
-	s.Speech = sigmoid(v[0])
+	vec.Sigmoid(v[:], v[:])
+	s.Speech = v[0]
 }

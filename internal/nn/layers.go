@@ -1,8 +1,6 @@
 package nn
 
 import (
-	"math"
-
 	"github.com/hushaudio/hush/internal/vec"
 )
 
@@ -25,33 +23,9 @@ func loadDense(ts map[string]Tensor, name string, in, out int) (dense, error) {
 	return dense{in: in, out: out, w: w, b: b}, nil
 }
 
-// apply writes W·x + b to y. Four rows at a time share each load of x
-// and keep four independent sums in flight.
+// apply writes W·x + b to y.
 func (d *dense) apply(y, x []float32) {
-	in := d.in
-	x = x[:in]
-	y = y[:d.out]
-	o := 0
-	for ; o+4 <= len(y); o += 4 {
-		w0 := d.w[o*in : (o+1)*in][:len(x)]
-		w1 := d.w[(o+1)*in : (o+2)*in][:len(x)]
-		w2 := d.w[(o+2)*in : (o+3)*in][:len(x)]
-		w3 := d.w[(o+3)*in : (o+4)*in][:len(x)]
-		var s0, s1, s2, s3 float32
-		for i, v := range x {
-			s0 += w0[i] * v
-			s1 += w1[i] * v
-			s2 += w2[i] * v
-			s3 += w3[i] * v
-		}
-		y[o] = d.b[o] + s0
-		y[o+1] = d.b[o+1] + s1
-		y[o+2] = d.b[o+2] + s2
-		y[o+3] = d.b[o+3] + s3
-	}
-	for ; o < len(y); o++ {
-		y[o] = d.b[o] + vec.Dot(d.w[o*in:(o+1)*in], x)
-	}
+	vec.MatVec(y[:d.out], d.w, x[:d.in], d.b)
 }
 
 // gru is one layer of PyTorch's nn.GRU (gate order r, z, n):
@@ -96,18 +70,17 @@ func (g *gru) step(h, x, gi, gh []float32) {
 	g.input.apply(gi, x)
 	g.recurrent.apply(gh, h)
 	n := g.hidden
-	for i := range h[:n] {
-		r := sigmoid(gi[i] + gh[i])
-		z := sigmoid(gi[n+i] + gh[n+i])
-		c := tanh(gi[2*n+i] + r*gh[2*n+i])
-		h[i] = (1-z)*c + z*h[i]
+	rz, c := gi[:2*n], gi[2*n:3*n]
+	for i := range rz {
+		rz[i] += gh[i]
 	}
-}
-
-func sigmoid(x float32) float32 {
-	return float32(1 / (1 + math.Exp(-float64(x))))
-}
-
-func tanh(x float32) float32 {
-	return float32(math.Tanh(float64(x)))
+	vec.Sigmoid(rz, rz)
+	r, z := rz[:n], rz[n:2*n]
+	for i := range c {
+		c[i] += r[i] * gh[2*n+i]
+	}
+	vec.Tanh(c, c)
+	for i := range h[:n] {
+		h[i] = (1-z[i])*c[i] + z[i]*h[i]
+	}
 }

@@ -1,0 +1,26 @@
+//go:build amd64 && !purego
+
+package vec
+
+import "golang.org/x/sys/cpu"
+
+// useAVX2 is fixed at start-up from the CPU's features and never changes.
+var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// dotAVX2 returns the inner product of n floats at a and b; n is a
+// positive multiple of 8.
+//
+//go:noescape
+func dotAVX2(a, b *float32, n int) float32
+
+// matVec4AVX2 writes y[r] = bias[r] + Σ_i w[r·in+i]·x[i] for r < rows;
+// rows is a positive multiple of 4 and in of 8.
+//
+//go:noescape
+func matVec4AVX2(y, w, x, bias *float32, rows, in int)
+
+// logisticAVX2 writes b/(1+e^(−a·x)) − (b−1) for the n floats at src to
+// dst; n is a positive multiple of 8.
+//
+//go:noescape
+func logisticAVX2(dst, src *float32, n int, a, b float32)

@@ -1,0 +1,15 @@
+//go:build !amd64 || purego
+
+package vec
+
+const useAVX2 = false
+
+func dotAVX2(a, b *float32, n int) float32 { panic("vec: no AVX2 kernel on this build") }
+
+func matVec4AVX2(y, w, x, bias *float32, rows, in int) {
+	panic("vec: no AVX2 kernel on this build")
+}
+
+func logisticAVX2(dst, src *float32, n int, a, b float32) {
+	panic("vec: no AVX2 kernel on this build")
+}

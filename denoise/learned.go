@@ -62,8 +62,7 @@ type learnedStage struct {
 	bandPower    []float32
 	bandNoise    []float32
 	bandPresence []float32
-	binNoise     []float32
-	binPresence  []float32
+	groupToBand  sparseRows // the classical groups, expanded to bins and pooled into bands, in one step
 
 	powerScale float32 // 1/window size: band energies independent of the rate
 
@@ -74,19 +73,19 @@ type learnedStage struct {
 	boost float32 // gains are scaled by this, then limited to 1
 }
 
-func newLearnedStage(net *nn.GainNet, bins int, binHz float64, size int) *learnedStage {
+func newLearnedStage(net *nn.GainNet, groups *dsp.BinGroups, bins int, binHz float64, size int) *learnedStage {
+	bands := dsp.NewTriangleBands(learnedBandCentersHz[:], bins, binHz)
 	l := &learnedStage{
 		net:          net,
-		bands:        dsp.NewTriangleBands(learnedBandCentersHz[:], bins, binHz),
+		bands:        bands,
 		features:     make([]float32, learnedFeatures),
 		bandPower:    make([]float32, learnedBands),
 		bandNoise:    make([]float32, learnedBands),
 		bandPresence: make([]float32, learnedBands),
-		binNoise:     make([]float32, bins),
-		binPresence:  make([]float32, bins),
 		classic:      make([]float32, bins),
 		powerScale:   1 / float32(size),
 	}
+	l.groupToBand = composeGroupsToBands(groups, bands, l.classic, l.bandNoise)
 	if net != nil {
 		l.state = net.NewState()
 	}
@@ -101,13 +100,11 @@ func (l *learnedStage) reset() {
 
 // computeFeatures fills l.features from the frame's bin powers and the
 // classical stage's per-group noise estimate and presence probability.
-func (l *learnedStage) computeFeatures(groups *dsp.BinGroups, power, groupNoise, groupPresence []float32) {
+func (l *learnedStage) computeFeatures(power, groupNoise, groupPresence []float32) {
 	const tiny = 1e-10 // -100 dB: digital silence and absent bands
-	groups.Expand(l.binNoise, groupNoise)
-	groups.Expand(l.binPresence, groupPresence)
 	l.bands.Pool(l.bandPower, power)
-	l.bands.Pool(l.bandNoise, l.binNoise)
-	l.bands.Pool(l.bandPresence, l.binPresence)
+	l.groupToBand.apply(l.bandNoise, groupNoise)
+	l.groupToBand.apply(l.bandPresence, groupPresence)
 	nb := learnedBands
 	f := l.features
 	for b := range nb {
@@ -164,6 +161,69 @@ func (l *learnedStage) applyGains(gains []float32, floor float32) {
 			gains[k] = max(min(g*scale, 1), floor)
 		}
 	}
+}
+
+// sparseRows is a linear map stored as one run of non-zero weights per
+// output: out[r] = Σ_j weights[r][j] · in[first[r]+j].
+type sparseRows struct {
+	first   []int
+	weights [][]float32
+}
+
+func (m *sparseRows) apply(out, in []float32) {
+	for r, w := range m.weights {
+		v := in[m.first[r]:][:len(w)]
+		var s float32
+		for j, x := range v {
+			s += w[j] * x
+		}
+		out[r] = s
+	}
+}
+
+// composeGroupsToBands returns the map that BinGroups.Expand followed by
+// TriangleBands.Pool computes: both are linear, so their product, found by
+// pushing each group's unit vector through them, does per frame what two
+// passes over every bin did. binScratch (bins values) and bandScratch
+// (Len values) are work space; the first pass finds each band's run of
+// groups and the second fills exactly that much, so that a Denoiser keeps
+// no slack.
+func composeGroupsToBands(groups *dsp.BinGroups, bands *dsp.TriangleBands, binScratch, bandScratch []float32) sparseRows {
+	ng, nb := groups.Len(), bands.Len()
+	unit := make([]float32, ng)
+	m := sparseRows{first: make([]int, nb), weights: make([][]float32, nb)}
+	last := make([]int, nb)
+	for b := range m.first {
+		m.first[b], last[b] = -1, -1
+	}
+	each := func(f func(j, b int, v float32)) {
+		for j := range ng {
+			unit[j] = 1
+			groups.Expand(binScratch, unit)
+			bands.Pool(bandScratch, binScratch)
+			unit[j] = 0
+			for b, v := range bandScratch[:nb] {
+				if v != 0 {
+					f(j, b, v)
+				}
+			}
+		}
+	}
+	each(func(j, b int, _ float32) {
+		if m.first[b] < 0 {
+			m.first[b] = j
+		}
+		last[b] = j
+	})
+	for b := range m.weights {
+		if m.first[b] < 0 { // a band above the Nyquist frequency
+			m.first[b] = 0
+			continue
+		}
+		m.weights[b] = make([]float32, last[b]-m.first[b]+1)
+	}
+	each(func(j, b int, v float32) { m.weights[b][j-m.first[b]] = v })
+	return m
 }
 
 // blend returns a^(1-w) · b^w for a, b in [0, 1].

@@ -1,12 +1,14 @@
 package denoise
 
 import (
+	"math/rand/v2"
 	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hushaudio/hush/dsp"
 	"github.com/hushaudio/hush/internal/nn"
 )
 
@@ -40,4 +42,29 @@ func TestLearnedNetworkMatchesPyTorch(t *testing.T) {
 
 func TestEmbeddedWeightsAreSmall(t *testing.T) {
 	assert.LessOrEqual(t, len(gainNetFile), 1<<20, "the issue allows at most 1 MiB of weights")
+}
+
+func TestGroupToBandMatchesExpandThenPool(t *testing.T) {
+	for _, rate := range []int{8000, 16000, 44100, 48000} {
+		size := 2 * hopSize(rate)
+		bins := size/2 + 1
+		binHz := float64(rate) / float64(size)
+		groups := dsp.NewBinGroups(bins, binHz)
+		l := newLearnedStage(nil, groups, bins, binHz, size)
+		rng := rand.New(rand.NewPCG(uint64(rate), 7))
+		in := make([]float32, groups.Len())
+		for i := range in {
+			in[i] = rng.Float32()
+		}
+		binVals := make([]float32, bins)
+		groups.Expand(binVals, in)
+		want := make([]float32, learnedBands)
+		l.bands.Pool(want, binVals)
+		got := make([]float32, learnedBands)
+		l.groupToBand.apply(got, in)
+		for b := range want {
+			assert.InDelta(t, want[b], got[b], 1e-5*max(1, float64(want[b])), "%d Hz band %d", rate, b)
+		}
+		assert.NotZero(t, got[3], "%d Hz: a low band must hold something", rate)
+	}
 }

@@ -10,13 +10,16 @@ type stockhamFFT struct {
 	stages  []stockhamStage
 	scratch []complex64
 	generic []complex64 // per-call work space for the generic radix
+	simd    bool        // use the AVX2 passes where a stage's shape allows
 }
 
 // stockhamStage is one radix-r pass over sub-transforms of length span
 // (span = r*m), interleaved with stride s.
 type stockhamStage struct {
 	radix, m, s int
-	// twiddle[p*(radix-1)+k-1] = e^{-2πi p k / span}, for p in [0, m), k in [1, radix).
+	// twiddle[p*(radix-1)+k-1] = e^{-2πi p k / span}, for p in [0, m), k in
+	// [1, radix); k-major instead (twiddle[(k-1)*m+p]) for a first radix-4
+	// pass, whose AVX2 version reads four values of p at once.
 	twiddle []complex64
 	// roots[k] = e^{-2πi k / radix}, used by the generic butterfly.
 	roots []complex64
@@ -46,7 +49,7 @@ func factorize(n int) []int {
 }
 
 func newStockhamFFT(n int) *stockhamFFT {
-	t := &stockhamFFT{n: n, scratch: make([]complex64, n)}
+	t := &stockhamFFT{n: n, scratch: make([]complex64, n), simd: haveAVX2}
 	s := 1
 	span := n
 	maxRadix := 0
@@ -56,7 +59,11 @@ func newStockhamFFT(n int) *stockhamFFT {
 		for p := range m {
 			for k := 1; k < r; k++ {
 				sn, c := math.Sincos(-2 * math.Pi * float64(p*k) / float64(span))
-				st.twiddle[p*(r-1)+k-1] = complex(float32(c), float32(sn))
+				if r == 4 && s == 1 {
+					st.twiddle[(k-1)*m+p] = complex(float32(c), float32(sn))
+				} else {
+					st.twiddle[p*(r-1)+k-1] = complex(float32(c), float32(sn))
+				}
 			}
 		}
 		if r > 7 {
@@ -80,15 +87,35 @@ func (t *stockhamFFT) transform(x []complex64) {
 	src, dst := x, t.scratch
 	for i := range t.stages {
 		st := &t.stages[i]
+		vec := t.simd && st.s%4 == 0
 		switch st.radix {
 		case 4:
-			radix4(st, dst, src)
+			switch {
+			case vec:
+				radix4StrideAVX2(&dst[0], &src[0], &st.twiddle[0], st.m, st.s)
+			case t.simd && st.s == 1 && st.m%4 == 0:
+				radix4FirstAVX2(&dst[0], &src[0], &st.twiddle[0], st.m)
+			default:
+				radix4(st, dst, src)
+			}
 		case 2:
-			radix2(st, dst, src)
+			if vec {
+				radix2StrideAVX2(&dst[0], &src[0], &st.twiddle[0], st.m, st.s)
+			} else {
+				radix2(st, dst, src)
+			}
 		case 3:
-			radix3(st, dst, src)
+			if vec {
+				radix3StrideAVX2(&dst[0], &src[0], &st.twiddle[0], st.m, st.s)
+			} else {
+				radix3(st, dst, src)
+			}
 		case 5:
-			radix5(st, dst, src)
+			if vec && st.m == 1 {
+				radix5LastAVX2(&dst[0], &src[0], st.s)
+			} else {
+				radix5(st, dst, src)
+			}
 		case 7:
 			radix7(st, dst, src)
 		default:
@@ -147,11 +174,10 @@ func radix4(st *stockhamStage, dst, src []complex64) {
 			d := a1 - a3
 			t3 := complex(imag(d), -real(d))
 			o := out[4*p : 4*p+4]
-			w := tw[3*p : 3*p+3]
 			o[0] = t0 + t2
-			o[1] = cmul(t1+t3, w[0])
-			o[2] = cmul(t0-t2, w[1])
-			o[3] = cmul(t1-t3, w[2])
+			o[1] = cmul(t1+t3, tw[p])
+			o[2] = cmul(t0-t2, tw[m+p])
+			o[3] = cmul(t1-t3, tw[2*m+p])
 		}
 		return
 	}

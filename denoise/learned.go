@@ -8,6 +8,7 @@ import (
 
 	"github.com/hushaudio/hush/dsp"
 	"github.com/hushaudio/hush/internal/nn"
+	"github.com/hushaudio/hush/internal/vec"
 )
 
 // learnedBandCentersHz are the centres of the learned stage's bands: 50 Hz
@@ -110,8 +111,14 @@ func (l *learnedStage) computeFeatures(power, groupNoise, groupPresence []float3
 	for b := range nb {
 		e := l.bandPower[b] * l.powerScale
 		n := l.bandNoise[b] * l.powerScale
-		f[b] = log10f(e + tiny)
-		f[nb+b] = min(max(log10f((e+tiny)/(n+tiny)), -3), 6)
+		f[b] = e + tiny
+		f[nb+b] = (e + tiny) / (n + tiny)
+	}
+	vec.LogSlice(f[:2*nb], f[:2*nb])
+	const log10e = 0.43429448190325182765
+	for b := range nb {
+		f[b] *= log10e
+		f[nb+b] = min(max(f[nb+b]*log10e, -3), 6)
 		if w := l.bands.Weight(b); w > 0 {
 			f[2*nb+b] = l.bandPresence[b] / w
 		} else {
@@ -240,8 +247,4 @@ func pow01(x, p float32) float32 {
 		return 0
 	}
 	return float32(math.Exp(float64(p) * math.Log(float64(x))))
-}
-
-func log10f(x float32) float32 {
-	return float32(math.Log10(float64(x)))
 }

@@ -1,5 +1,7 @@
 package dsp
 
+import "github.com/hushaudio/hush/internal/vec"
+
 // OMLSAGain computes per-bin spectral gains with the optimally-modified
 // log-spectral-amplitude rule (Cohen & Berdugo, "Speech enhancement for
 // non-stationary noise environments", 2001):
@@ -127,6 +129,12 @@ func (g *OMLSAGain) Compute(gains, power, noise []float32) {
 	// cuts between and under speech components cost intelligibility.
 	lnFloor := g.lnFloor
 	lnFloor += g.framePresence * (g.SpeechFloorRatio - 1) * lnFloor
+	// Three passes, so that the two exponentials per bin run eight bins at
+	// a time (vec.ExpSlice). zetaGlobal is free scratch once
+	// absenceFromZeta is done; presence holds q, then the odds, then p;
+	// gains holds ξ, then ln G_H1, then ln G.
+	negV := g.zetaGlobal[:n]
+	odds := g.presence[:n]
 	for k := range power {
 		xi := gains[k]
 		gamma := prev[k]
@@ -134,22 +142,26 @@ func (g *OMLSAGain) Compute(gains, power, noise []float32) {
 		v := r * gamma
 		// G_H1 = ξ/(1+ξ) e^(½E1(v)), never above unity gain.
 		half, expHalf := halfExpIntAndExp(v)
-		lnGH1 := min(fastLog(r)+half, 0)
 		gH1 := min(r*expHalf, 1)
 		prev[k] = gH1 * gH1 * gamma
-
 		// p = 1 / (1 + q/(1-q) (1+ξ) e^-v)
-		q := g.presence[k] // holds q from absenceFromZeta
-		var p float32
+		q := odds[k]
 		if q < 1e-6 || v > 30 {
-			p = 1 // (1+ξ)e^-v < 1e-8 (ξ <= 1e4): the odds cannot matter
+			odds[k] = 0 // (1+ξ)e^-v < 1e-8 (ξ <= 1e4): the odds cannot matter
 		} else {
-			p = 1 / (1 + q/(1-q)*(1+xi)*fastExp(-v))
+			odds[k] = q / (1 - q) * (1 + xi)
 		}
-		g.presence[k] = p
-		gains[k] = fastExp(p*lnGH1 + (1-p)*lnFloor)
+		negV[k] = -v
+		gains[k] = min(fastLog(r)+half, 0)
 		zeta[k] = omlsaZetaSmoothing*zeta[k] + (1-omlsaZetaSmoothing)*xi
 	}
+	vec.ExpSlice(negV, negV)
+	for k, lnGH1 := range gains {
+		p := 1 / (1 + odds[k]*negV[k])
+		g.presence[k] = p
+		gains[k] = p*lnGH1 + (1-p)*lnFloor
+	}
+	vec.ExpSlice(gains, gains)
 }
 
 // absenceFromZeta estimates the a priori speech absence probability q of
@@ -201,10 +213,24 @@ func (g *OMLSAGain) absenceFromZeta(n int) {
 		g.framePresence = 0 // rather than decay into subnormal numbers
 	}
 
+	// The local and global likelihoods (zetaLikelihood, below) with their
+	// logarithms taken eight bins at a time: ln of the ratio to
+	// omlsaZetaMin, clamped to [1, ratioMax] first, which keeps the
+	// logarithm's input finite and its result at exactly 0 below
+	// omlsaZetaMin; ratioMax lies above omlsaZetaMax/omlsaZetaMin, so
+	// min(..., 1) makes it exactly 1 above omlsaZetaMax. q holds the local
+	// ratio until it is overwritten.
+	const ratioMax = 4
 	for k := range q {
 		local := 0.25*zeta[max(k-1, 0)] + 0.5*zeta[k] + 0.25*zeta[min(k+1, n-1)]
-		pl := zetaLikelihood(local, omlsaZetaMin, omlsaZetaMax, invLnZetaRange)
-		pg := zetaLikelihood(global[k], omlsaZetaMin, omlsaZetaMax, invLnZetaRange)
+		q[k] = min(max(local*(1/omlsaZetaMin), 1), ratioMax)
+		global[k] = min(max(global[k]*(1/omlsaZetaMin), 1), ratioMax)
+	}
+	vec.LogSlice(q, q)
+	vec.LogSlice(global, global)
+	for k, lnLocal := range q {
+		pl := min(lnLocal*invLnZetaRange, 1)
+		pg := min(global[k]*invLnZetaRange, 1)
 		q[k] = min(1-pl*pg*pFrame, g.MaxAbsence)
 	}
 }

@@ -12,6 +12,51 @@ func Sigmoid(dst, src []float32) { logistic(dst, src, 1, 1) }
 // network's next layer sees).
 func Tanh(dst, src []float32) { logistic(dst, src, 2, 2) }
 
+// ExpSlice writes e^x of each src value to dst (which may be src), as Exp
+// does.
+func ExpSlice(dst, src []float32) {
+	dst = dst[:len(src)]
+	i := 0
+	if n := len(src) &^ 7; useAVX2 && n > 0 {
+		expAVX2(&dst[0], &src[0], n)
+		i = n
+	}
+	for ; i < len(src); i++ {
+		dst[i] = Exp(src[i])
+	}
+}
+
+// Log returns the natural logarithm of x > 0 in float32, within
+// 1.5e-6 + 1.2e-7·|ln x| (the second term is float32's own rounding):
+// x = 2^e·m with m in [1, 2), ln m = 2·atanh((m−1)/(m+1)) by its series
+// to the ninth power. Zero and subnormal inputs give about −88
+// rather than −Inf; nothing gives NaN or Inf for x >= 0. The AVX2 kernel
+// computes the same series.
+func Log(x float32) float32 {
+	b := math.Float32bits(x)
+	m := math.Float32frombits(b&0x007fffff | 0x3f800000)
+	z := (m - 1) / (m + 1)
+	z2 := z * z
+	lnm := 2 * z * (1 + z2*(1.0/3+z2*(1.0/5+z2*(1.0/7+z2*(1.0/9)))))
+	return float32(int32(b>>23)-127)*ln2 + lnm
+}
+
+const ln2 = 0.69314718055994530942
+
+// LogSlice writes the natural logarithm of each src value (>= 0) to dst
+// (which may be src), as Log does.
+func LogSlice(dst, src []float32) {
+	dst = dst[:len(src)]
+	i := 0
+	if n := len(src) &^ 7; useAVX2 && n > 0 {
+		logAVX2(&dst[0], &src[0], n)
+		i = n
+	}
+	for ; i < len(src); i++ {
+		dst[i] = Log(src[i])
+	}
+}
+
 // logistic writes b/(1+e^(−a·x)) − (b−1).
 func logistic(dst, src []float32, a, b float32) {
 	dst = dst[:len(src)]

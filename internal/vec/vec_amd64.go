@@ -24,3 +24,15 @@ func matVec4AVX2(y, w, x, bias *float32, rows, in int)
 //
 //go:noescape
 func logisticAVX2(dst, src *float32, n int, a, b float32)
+
+// expAVX2 writes e^x for the n floats at src to dst; n is a positive
+// multiple of 8.
+//
+//go:noescape
+func expAVX2(dst, src *float32, n int)
+
+// logAVX2 writes ln x for the n floats (>= 0) at src to dst; n is a
+// positive multiple of 8.
+//
+//go:noescape
+func logAVX2(dst, src *float32, n int)

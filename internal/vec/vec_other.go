@@ -13,3 +13,7 @@ func matVec4AVX2(y, w, x, bias *float32, rows, in int) {
 func logisticAVX2(dst, src *float32, n int, a, b float32) {
 	panic("vec: no AVX2 kernel on this build")
 }
+
+func expAVX2(dst, src *float32, n int) { panic("vec: no AVX2 kernel on this build") }
+
+func logAVX2(dst, src *float32, n int) { panic("vec: no AVX2 kernel on this build") }

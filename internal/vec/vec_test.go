@@ -126,6 +126,8 @@ func TestActivations(t *testing.T) {
 	xs = append(xs, 0, -0.0, 1e-8, -1e-8, float32(math.Inf(1)), float32(math.Inf(-1)))
 	sig := make([]float32, len(xs))
 	th := make([]float32, len(xs))
+	ex := make([]float32, len(xs))
+	ExpSlice(ex, xs)
 	Sigmoid(sig, xs)
 	Tanh(th, xs)
 	var worstExp, worstSig, worstTanh float64
@@ -134,6 +136,7 @@ func TestActivations(t *testing.T) {
 		if x >= -87 && x <= 88 {
 			want := math.Exp(x64)
 			worstExp = max(worstExp, math.Abs(float64(Exp(x))-want)/want)
+			worstExp = max(worstExp, math.Abs(float64(ex[i])-want)/want)
 		}
 		worstSig = max(worstSig, math.Abs(float64(sig[i])-1/(1+math.Exp(-x64))))
 		worstTanh = max(worstTanh, math.Abs(float64(th[i])-math.Tanh(x64)))
@@ -157,4 +160,30 @@ func BenchmarkSigmoid192(b *testing.B) {
 	for b.Loop() {
 		Sigmoid(y, x)
 	}
+}
+
+func TestLog(t *testing.T) {
+	var xs []float32
+	for x := float32(1e-30); x < 1e30; x *= 1.0137 {
+		xs = append(xs, x)
+	}
+	xs = append(xs, 1, 2, 0.5, math.MaxFloat32)
+	got := make([]float32, len(xs))
+	LogSlice(got, xs)
+	var worst float64
+	for i, x := range xs {
+		want := math.Log(float64(x))
+		// float32 rounding of the result grows with |ln x|.
+		tol := 1.5e-6 + 1.2e-7*math.Abs(want)
+		worst = max(worst, math.Abs(float64(got[i])-want)/tol, math.Abs(float64(Log(x))-want)/tol)
+	}
+	assert.Less(t, worst, 1.0, "Log error, in units of 1.5e-6 + 1.2e-7·|ln x|")
+	assert.Equal(t, float32(0), Log(1), "ln 1 is exactly 0")
+	// Zero gives a large negative number, not -Inf or NaN.
+	zeros := make([]float32, 9)
+	LogSlice(zeros, zeros)
+	for _, v := range zeros {
+		assert.InDelta(t, -88, v, 1)
+	}
+	t.Logf("worst error %.2g of the tolerance (AVX2 %v)", worst, useAVX2)
 }

@@ -255,8 +255,14 @@ func (d *Denoiser) processFrame() {
 	// Gains never exceed 1, but changing the spectrum of a full-scale (or
 	// clipped) input can still push peaks past it; keep the output within
 	// full scale rather than hand clipping on to the next stage.
+	// (Comparisons rather than min/max, whose NaN and signed-zero rules
+	// cost several instructions per sample; NaN passes either way.)
 	for i, y := range d.ready {
-		d.ready[i] = min(max(y, -1), 1)
+		if y > 1 {
+			d.ready[i] = 1
+		} else if y < -1 {
+			d.ready[i] = -1
+		}
 	}
 
 	copy(d.input, d.input[d.hop:])

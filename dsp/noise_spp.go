@@ -154,7 +154,11 @@ func (e *SPPNoiseEstimator) Update(power []float32) {
 			prob = min(prob, sppMaxProb)
 		}
 		expected := prob*n + (1-prob)*p
-		noise[k] = max(alpha*n+(1-alpha)*expected, noiseFloorPower)
+		n = alpha*n + (1-alpha)*expected
+		if n < noiseFloorPower { // a comparison is cheaper than max's NaN rules
+			n = noiseFloorPower
+		}
+		noise[k] = n
 	}
 	if c := e.CeilingFactor; c > 0 {
 		e.applyCeiling(power, c)

@@ -208,7 +208,13 @@ func sanitize(x float32) float32 {
 	if b >= infBits || b < tinyBits {
 		return 0
 	}
-	return min(max(x, -64), 64)
+	switch { // comparisons: min/max's NaN rules cost more, and NaN is gone
+	case x > 64:
+		return 64
+	case x < -64:
+		return -64
+	}
+	return x
 }
 
 // processFrame denoises the window in d.input into d.ready and slides the window.

@@ -1,5 +1,7 @@
 package dsp
 
+import "math"
+
 // BinGroups pools STFT bins into groups whose width grows with frequency,
 // so that noise tracking and gains work at a resolution that matches
 // hearing instead of the FFT's: every bin up to 4 kHz on its own (speech
@@ -14,6 +16,7 @@ type BinGroups struct {
 	starts []int     // first bin of each group, then bins
 	center []float32 // centre of each group, in bins
 	invGap []float32 // 1/(center[j+1]-center[j]), for interpolation
+	segEnd []int     // first bin at or above center[j+1], for j < Len()-1
 }
 
 // NewBinGroups returns the grouping of bins bins spaced binHz apart.
@@ -39,8 +42,10 @@ func NewBinGroups(bins int, binHz float64) *BinGroups {
 		g.center[j] = float32(g.starts[j]+g.starts[j+1]-1) / 2
 	}
 	g.invGap = make([]float32, len(starts))
+	g.segEnd = make([]int, len(starts)-1)
 	for j := range len(starts) - 1 {
 		g.invGap[j] = 1 / (g.center[j+1] - g.center[j])
+		g.segEnd[j] = min(int(math.Ceil(float64(g.center[j+1]))), bins)
 	}
 	return g
 }
@@ -69,18 +74,20 @@ func (g *BinGroups) Pool(dst, power []float32) {
 // group of its own gets its group's gain, bins of wider groups a blend of
 // their group's and its neighbour's. Beyond the last centre the last gain holds.
 func (g *BinGroups) Expand(dst, groupGains []float32) {
+	dst = dst[:g.bins]
 	last := len(g.center) - 1
-	j := 0
-	for k := range dst[:g.bins] {
-		x := float32(k)
-		for j < last && g.center[j+1] <= x {
-			j++
+	k := 0
+	// Segment j serves the bins below centre j+1 (segEnd[j] is the first
+	// bin at or above it), so each bin is visited once, without a search.
+	for j, end := range g.segEnd[:last] {
+		c, inv := g.center[j], g.invGap[j]
+		g0, g1 := groupGains[j], groupGains[j+1]
+		for ; k < end; k++ {
+			w := (float32(k) - c) * inv
+			dst[k] = g0 + w*(g1-g0)
 		}
-		if j == last {
-			dst[k] = groupGains[last]
-			continue
-		}
-		w := (x - g.center[j]) * g.invGap[j]
-		dst[k] = groupGains[j] + w*(groupGains[j+1]-groupGains[j])
+	}
+	for ; k < len(dst); k++ {
+		dst[k] = groupGains[last]
 	}
 }

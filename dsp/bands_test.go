@@ -1,6 +1,7 @@
 package dsp
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -40,4 +41,35 @@ func TestBinGroupsExpandIsExactOnLinearGains(t *testing.T) {
 		require.InDelta(t, line(float32(k)), gains[k], 1e-6, "bin %d", k)
 	}
 	assert.Equal(t, groupGains[g.Len()-1], gains[480], "beyond the last centre the last gain holds")
+}
+
+func TestBinGroupsExpandMatchesSearch(t *testing.T) {
+	// The segment walk must give exactly what looking up each bin's pair of
+	// centres gives.
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, rate := range []int{8000, 16000, 44100, 48000} {
+		size := rate / 50
+		bins := size/2 + 1
+		g := NewBinGroups(bins, float64(rate)/float64(size))
+		gg := make([]float32, g.Len())
+		for j := range gg {
+			gg[j] = rng.Float32()
+		}
+		got := make([]float32, bins)
+		g.Expand(got, gg)
+		last := g.Len() - 1
+		j := 0
+		for k := range bins {
+			x := float32(k)
+			for j < last && g.center[j+1] <= x {
+				j++
+			}
+			want := gg[last]
+			if j < last {
+				w := (x - g.center[j]) * g.invGap[j]
+				want = gg[j] + w*(gg[j+1]-gg[j])
+			}
+			require.Equal(t, want, got[k], "%d Hz bin %d", rate, k)
+		}
+	}
 }

@@ -3,6 +3,9 @@ package dsp
 import (
 	"fmt"
 	"math"
+	"unsafe"
+
+	"github.com/hushaudio/hush/internal/vec"
 )
 
 // RealFFT transforms real frames of a fixed even length to their
@@ -75,11 +78,7 @@ func (f *mixedRadixRealFFT) Forward(dst []complex64, src []float32) {
 // the window (the STFT's analysis).
 func (f *mixedRadixRealFFT) forwardWindowed(dst []complex64, src, window []float32) {
 	h := f.n / 2
-	z := f.buf
-	src, window = src[:2*h], window[:2*h]
-	for j := range h {
-		z[j] = complex(src[2*j]*window[2*j], src[2*j+1]*window[2*j+1])
-	}
+	vec.Mul(asFloats(f.buf), src[:2*h], window[:2*h])
 	f.forwardPacked(dst[:h+1])
 }
 
@@ -130,13 +129,15 @@ func (f *mixedRadixRealFFT) Inverse(dst []float32, src []complex64) {
 func (f *mixedRadixRealFFT) inverseWindowed(dst []float32, src []complex64, window []float32) {
 	h := f.n / 2
 	f.inversePacked(src[:h+1])
-	z := f.buf
-	dst, window = dst[:2*h], window[:2*h]
+	// f.buf holds the conjugate: negate the imaginary parts while scaling.
 	scale := 1 / float32(h)
-	for j := range h {
-		dst[2*j] = real(z[j]) * scale * window[2*j]
-		dst[2*j+1] = -imag(z[j]) * scale * window[2*j+1]
-	}
+	vec.MulAlternate(dst[:2*h], asFloats(f.buf), window[:2*h], scale, -scale)
+}
+
+// asFloats views complex values as their interleaved real and imaginary
+// parts.
+func asFloats(z []complex64) []float32 {
+	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(z))), 2*len(z))
 }
 
 // inversePacked leaves in f.buf the conjugate of the packed samples whose

@@ -36,3 +36,9 @@ func expAVX2(dst, src *float32, n int)
 //
 //go:noescape
 func logAVX2(dst, src *float32, n int)
+
+// mulAltAVX2 is MulAlternate's body for n floats, n a positive multiple
+// of 8.
+//
+//go:noescape
+func mulAltAVX2(dst, a, b *float32, n int, sEven, sOdd float32)

@@ -251,3 +251,27 @@ logloop:
 	JLT      logloop
 	VZEROUPPER
 	RET
+
+// func mulAltAVX2(dst, a, b *float32, n int, sEven, sOdd float32)
+TEXT ·mulAltAVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+	SHLQ $2, CX
+	XORQ AX, AX
+	// Y3 = [sEven sOdd sEven sOdd ...]
+	VBROADCASTSS sEven+32(FP), Y3
+	VBROADCASTSS sOdd+36(FP), Y4
+	VBLENDPS     $0xAA, Y4, Y3, Y3
+
+mulalt:
+	VMOVUPS (SI)(AX*1), Y0
+	VMULPS  (DX)(AX*1), Y0, Y0
+	VMULPS  Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	CMPQ    AX, CX
+	JLT     mulalt
+	VZEROUPPER
+	RET

@@ -17,3 +17,7 @@ func logisticAVX2(dst, src *float32, n int, a, b float32) {
 func expAVX2(dst, src *float32, n int) { panic("vec: no AVX2 kernel on this build") }
 
 func logAVX2(dst, src *float32, n int) { panic("vec: no AVX2 kernel on this build") }
+
+func mulAltAVX2(dst, a, b *float32, n int, sEven, sOdd float32) {
+	panic("vec: no AVX2 kernel on this build")
+}

@@ -187,3 +187,24 @@ func TestLog(t *testing.T) {
 	}
 	t.Logf("worst error %.2g of the tolerance (AVX2 %v)", worst, useAVX2)
 }
+
+func TestMulAlternate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for n := range 40 {
+		a := randomVector(rng, n)
+		b := randomVector(rng, n+1)
+		got := make([]float32, n)
+		MulAlternate(got, a, b, 0.5, -0.25)
+		for i := range got {
+			s := float32(0.5)
+			if i%2 == 1 {
+				s = -0.25
+			}
+			require.Equal(t, a[i]*b[i]*s, got[i], "n=%d i=%d", n, i)
+		}
+		Mul(got, a, b)
+		for i := range got {
+			require.Equal(t, a[i]*b[i], got[i], "Mul n=%d i=%d", n, i)
+		}
+	}
+}

@@ -40,6 +40,7 @@ type mixedRadixRealFFT struct {
 	half    *stockhamFFT
 	buf     []complex64 // n/2 samples packed as complex numbers
 	twiddle []complex64 // e^{-2πik/n} for k in [0, n/2)
+	simd    bool        // untangle with AVX2
 }
 
 func newMixedRadixRealFFT(n int) (*mixedRadixRealFFT, error) {
@@ -52,6 +53,7 @@ func newMixedRadixRealFFT(n int) (*mixedRadixRealFFT, error) {
 		half:    newStockhamFFT(h),
 		buf:     make([]complex64, h),
 		twiddle: make([]complex64, h),
+		simd:    haveAVX2,
 	}
 	for k := range h {
 		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
@@ -93,7 +95,12 @@ func (f *mixedRadixRealFFT) forwardPacked(dst []complex64) {
 	dst[0] = complex(real(z0)+imag(z0), 0)
 	dst[h] = complex(real(z0)-imag(z0), 0)
 	// Bins k and h-k share their sums: X[h-k] = conj(E[k] - w^k O[k]).
-	for k := 1; k <= h/2; k++ {
+	k := 1
+	if blocks := f.untangleBlocks(); blocks > 0 {
+		untangleForwardAVX2(&dst[0], &z[0], &f.twiddle[0], h, blocks)
+		k += 4 * blocks
+	}
+	for ; k <= h/2; k++ {
 		a := z[k]
 		b := z[h-k]
 		er := 0.5 * (real(a) + real(b))
@@ -149,24 +156,47 @@ func (f *mixedRadixRealFFT) inversePacked(src []complex64) {
 	// and O[k] = (X[k] - conj X[h-k]) conj(w^k)/2, then invert the half-size
 	// transform through conjugation.
 	// Bins k and h-k share their sums: Z[h-k] = conj(E[k]) + i conj(O[k]).
-	for k := 0; k <= h/2; k++ {
-		a := src[k]
-		b := src[h-k]
-		er := 0.5 * (real(a) + real(b))
-		ei := 0.5 * (imag(a) - imag(b))
-		dr := 0.5 * (real(a) - real(b))
-		di := 0.5 * (imag(a) + imag(b))
-		w := f.twiddle[k]
-		// O = d * conj(w)
-		or := dr*real(w) + di*imag(w)
-		oi := di*real(w) - dr*imag(w)
-		// conj(Z) = conj(E + iO), for the inverse by forward transform.
-		z[k] = complex(er-oi, -(ei + or))
-		if k != 0 && k != h-k {
-			z[h-k] = complex(er+oi, ei-or)
-		}
+	// Bin 0 (whose mirror h is not stored) always takes the Go version.
+	f.rebuildBin(z, src, 0)
+	k := 1
+	if blocks := f.untangleBlocks(); blocks > 0 {
+		untangleInverseAVX2(&z[0], &src[0], &f.twiddle[0], h, blocks)
+		k += 4 * blocks
+	}
+	for ; k <= h/2; k++ {
+		f.rebuildBin(z, src, k)
 	}
 	f.half.transform(z)
+}
+
+// rebuildBin is inversePacked's step for bins k and h-k.
+func (f *mixedRadixRealFFT) rebuildBin(z, src []complex64, k int) {
+	h := f.n / 2
+	a := src[k]
+	b := src[h-k]
+	er := 0.5 * (real(a) + real(b))
+	ei := 0.5 * (imag(a) - imag(b))
+	dr := 0.5 * (real(a) - real(b))
+	di := 0.5 * (imag(a) + imag(b))
+	w := f.twiddle[k]
+	// O = d * conj(w)
+	or := dr*real(w) + di*imag(w)
+	oi := di*real(w) - dr*imag(w)
+	// conj(Z) = conj(E + iO), for the inverse by forward transform.
+	z[k] = complex(er-oi, -(ei + or))
+	if k != 0 && k != h-k {
+		z[h-k] = complex(er+oi, ei-or)
+	}
+}
+
+// untangleBlocks returns how many blocks of four bins, from bin 1, the
+// AVX2 untangling takes (0 without AVX2): all whose mirrors lie beyond
+// them, which leaves bin h/2 and at most three below it to the Go loop.
+func (f *mixedRadixRealFFT) untangleBlocks() int {
+	if !f.simd {
+		return 0
+	}
+	return (f.n/4 - 1) / 4
 }
 
 // windowedFFT is implemented by RealFFTs that can fuse the STFT's window

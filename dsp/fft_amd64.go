@@ -38,3 +38,15 @@ func radix3StrideAVX2(dst, src, tw *complex64, m, s int)
 //
 //go:noescape
 func radix5LastAVX2(dst, src *complex64, s int)
+
+// untangleForwardAVX2 does forwardPacked's untangling for k = 1 to
+// 4·blocks, with the mirrored bins h−k; 4·blocks < h/2.
+//
+//go:noescape
+func untangleForwardAVX2(dst, z, tw *complex64, h, blocks int)
+
+// untangleInverseAVX2 does inversePacked's rebuilding for k = 1 to
+// 4·blocks, with the mirrored bins h−k; 4·blocks < h/2.
+//
+//go:noescape
+func untangleInverseAVX2(z, src, tw *complex64, h, blocks int)

@@ -158,3 +158,32 @@ func TestStockhamAVX2MatchesGo(t *testing.T) {
 		}
 	}
 }
+
+func TestRealFFTAVX2MatchesGo(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no AVX2 and FMA on this machine or build")
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{18, 20, 22, 40, 160, 320, 882, 960} {
+		fast, err := newMixedRadixRealFFT(n)
+		require.NoError(t, err)
+		slow, _ := newMixedRadixRealFFT(n)
+		slow.simd, slow.half.simd = false, false
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64())
+		}
+		a, b := make([]complex64, n/2+1), make([]complex64, n/2+1)
+		fast.Forward(a, x)
+		slow.Forward(b, x)
+		for k := range a {
+			require.InDelta(t, 0, cmplx.Abs(complex128(a[k]-b[k])), 2e-5*math.Sqrt(float64(n)), "forward n=%d bin %d", n, k)
+		}
+		ya, yb := make([]float32, n), make([]float32, n)
+		fast.Inverse(ya, b)
+		slow.Inverse(yb, slices.Clone(b))
+		for i := range ya {
+			require.InDelta(t, yb[i], ya[i], 2e-6, "inverse n=%d sample %d", n, i)
+		}
+	}
+}

@@ -1,5 +1,7 @@
 package dsp
 
+import "github.com/hushaudio/hush/internal/vec"
+
 // SPPNoiseEstimator tracks the noise power spectrum frame by frame with
 // speech-presence-probability controlled recursive averaging (Gerkmann &
 // Hendriks, "Unbiased MMSE-based noise power estimation with low complexity
@@ -144,10 +146,17 @@ func (e *SPPNoiseEstimator) Update(power []float32) {
 	logPrior := fastLog(1 + e.PriorSNR)
 	ratio := e.PriorSNR / (1 + e.PriorSNR)
 	alpha := e.Smoothing
+	// P(H1|y) = 1 / (1 + (1+ξ) exp(-|y|²/σ² · ξ/(1+ξ))) for equal priors,
+	// with the exponentials eight bins at a time in estimate, which
+	// publish overwrites below.
+	odds := e.estimate[:len(power)]
+	for k, p := range power {
+		odds[k] = logPrior - p/noise[k]*ratio
+	}
+	vec.ExpSlice(odds, odds)
 	for k, p := range power {
 		n := noise[k]
-		// P(H1|y) = 1 / (1 + (1+ξ) exp(-|y|²/σ² · ξ/(1+ξ))) for equal priors.
-		prob := 1 / (1 + fastExp(logPrior-p/n*ratio))
+		prob := 1 / (1 + odds[k])
 		mp := 0.9*meanProb[k] + 0.1*prob
 		meanProb[k] = mp
 		if mp > sppMaxProb {
@@ -186,12 +195,29 @@ func (e *SPPNoiseEstimator) applyCeiling(power []float32, factor float32) {
 	smoothed := e.smoothed[:len(power)]
 	minOld := e.minOld[:len(power)]
 	minCur := e.minCur[:len(power)]
+	// Comparisons rather than min/max, whose NaN rules cost more here.
 	for k, p := range power {
-		s := max(0.85*smoothed[k]+0.15*p, 1e-30) // not subnormal in silence; far below noiseFloorPower/factor, so no effect on the estimate
+		s := 0.85*smoothed[k] + 0.15*p
+		if s < 1e-30 { // not subnormal in silence; far below noiseFloorPower/factor, so no effect on the estimate
+			s = 1e-30
+		}
 		smoothed[k] = s
-		m := min(minCur[k], s)
+		m := minCur[k]
+		if s < m {
+			m = s
+		}
 		minCur[k] = m
-		noise[k] = max(min(noise[k], factor*min(m, minOld[k])), noiseFloorPower)
+		if o := minOld[k]; o < m {
+			m = o
+		}
+		n := noise[k]
+		if c := factor * m; c < n {
+			n = c
+		}
+		if n < noiseFloorPower {
+			n = noiseFloorPower
+		}
+		noise[k] = n
 	}
 	e.minFrames++
 	if e.minFrames == minWindow {

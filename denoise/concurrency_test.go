@@ -104,12 +104,11 @@ func manyNewBytes(rate int, mode Mode) uint64 {
 
 func TestMemoryPerStream(t *testing.T) {
 	// The state per stream grows with the rate (10 ms frames) and stays
-	// small: under 64 KiB at 48 kHz in classic mode, under 256 KiB with
-	// the learned stage.
+	// small: under 64 KiB at 48 kHz in either mode.
 	for _, c := range []struct {
 		mode  Mode
 		limit uint64
-	}{{ModeClassic, 64 << 10}, {ModeLearned, 256 << 10}} {
+	}{{ModeClassic, 64 << 10}, {ModeLearned, 64 << 10}} {
 		prev := uint64(0)
 		for _, rate := range []int{8000, 16000, 48000} {
 			b := manyNewBytes(rate, c.mode)

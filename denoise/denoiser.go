@@ -63,7 +63,7 @@ func newFeatureOnly(rate int) (*Denoiser, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.learned = newLearnedStage(nil, d.groups, d.stft.Bins(), float64(rate)/float64(d.size), d.size)
+	d.learned = newLearnedStage(nil, d.groups, d.gains, float64(rate)/float64(d.size), d.size)
 	return d, nil
 }
 
@@ -117,7 +117,7 @@ func newTuned(cfg Config, tun tuning) (*Denoiser, error) {
 		if err != nil {
 			return nil, fmt.Errorf("denoise: learned mode: %w", err)
 		}
-		d.learned = newLearnedStage(net, groups, bins, binHz, size)
+		d.learned = newLearnedStage(net, groups, d.gains, binHz, size)
 		d.learned.blend = tun.learnedBlend
 		d.learned.gate = tun.learnedGate
 		d.learned.boost = tun.learnedBoost

@@ -74,7 +74,9 @@ type learnedStage struct {
 	boost float32 // gains are scaled by this, then limited to 1
 }
 
-func newLearnedStage(net *nn.GainNet, groups *dsp.BinGroups, bins int, binHz float64, size int) *learnedStage {
+// binScratch (bins values) is work space for construction only.
+func newLearnedStage(net *nn.GainNet, groups *dsp.BinGroups, binScratch []float32, binHz float64, size int) *learnedStage {
+	bins := len(binScratch)
 	bands := dsp.NewTriangleBands(learnedBandCentersHz[:], bins, binHz)
 	l := &learnedStage{
 		net:          net,
@@ -83,10 +85,10 @@ func newLearnedStage(net *nn.GainNet, groups *dsp.BinGroups, bins int, binHz flo
 		bandPower:    make([]float32, learnedBands),
 		bandNoise:    make([]float32, learnedBands),
 		bandPresence: make([]float32, learnedBands),
-		classic:      make([]float32, bins),
+		classic:      make([]float32, bands.Covered()),
 		powerScale:   1 / float32(size),
 	}
-	l.groupToBand = composeGroupsToBands(groups, bands, l.classic, l.bandNoise)
+	l.groupToBand = composeGroupsToBands(groups, bands, binScratch, l.bandNoise)
 	if net != nil {
 		l.state = net.NewState()
 	}

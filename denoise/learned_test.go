@@ -50,7 +50,7 @@ func TestGroupToBandMatchesExpandThenPool(t *testing.T) {
 		bins := size/2 + 1
 		binHz := float64(rate) / float64(size)
 		groups := dsp.NewBinGroups(bins, binHz)
-		l := newLearnedStage(nil, groups, bins, binHz, size)
+		l := newLearnedStage(nil, groups, make([]float32, bins), binHz, size)
 		rng := rand.New(rand.NewPCG(uint64(rate), 7))
 		in := make([]float32, groups.Len())
 		for i := range in {

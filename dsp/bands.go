@@ -13,39 +13,48 @@ import "math"
 // smooth across frequency.
 type BinGroups struct {
 	bins   int
-	starts []int     // first bin of each group, then bins
+	starts []int32   // first bin of each group, then bins
 	center []float32 // centre of each group, in bins
 	invGap []float32 // 1/(center[j+1]-center[j]), for interpolation
-	segEnd []int     // first bin at or above center[j+1], for j < Len()-1
+	segEnd []int32   // first bin at or above center[j+1], for j < Len()-1
 }
 
 // NewBinGroups returns the grouping of bins bins spaced binHz apart.
 func NewBinGroups(bins int, binHz float64) *BinGroups {
-	var starts []int
-	for k := 0; k < bins; {
-		starts = append(starts, k)
-		f := float64(k) * binHz
-		switch {
+	// Two passes, counting then filling, so that a Denoiser's tables are
+	// allocated once at their final size (state per stream is budgeted).
+	next := func(k int) int {
+		switch f := float64(k) * binHz; {
 		case f < 4000:
-			k++
+			return k + 1
 		case f < 8000:
-			k += 2
+			return k + 2
 		case f < 12000:
-			k += 4
-		default:
-			k += 8
+			return k + 4
 		}
+		return k + 8
 	}
-	g := &BinGroups{bins: bins, starts: append(starts, bins)}
-	g.center = make([]float32, len(starts))
+	groups := 0
+	for k := 0; k < bins; k = next(k) {
+		groups++
+	}
+	g := &BinGroups{
+		bins:   bins,
+		starts: make([]int32, 0, groups+1),
+		center: make([]float32, groups),
+		invGap: make([]float32, groups),
+		segEnd: make([]int32, groups-1),
+	}
+	for k := 0; k < bins; k = next(k) {
+		g.starts = append(g.starts, int32(k))
+	}
+	g.starts = append(g.starts, int32(bins))
 	for j := range g.center {
 		g.center[j] = float32(g.starts[j]+g.starts[j+1]-1) / 2
 	}
-	g.invGap = make([]float32, len(starts))
-	g.segEnd = make([]int, len(starts)-1)
-	for j := range len(starts) - 1 {
+	for j := range groups - 1 {
 		g.invGap[j] = 1 / (g.center[j+1] - g.center[j])
-		g.segEnd[j] = min(int(math.Ceil(float64(g.center[j+1]))), bins)
+		g.segEnd[j] = int32(min(int(math.Ceil(float64(g.center[j+1]))), bins))
 	}
 	return g
 }
@@ -56,7 +65,7 @@ func (g *BinGroups) Len() int { return len(g.center) }
 // Pool writes the mean power of each group's bins to dst (Len values).
 func (g *BinGroups) Pool(dst, power []float32) {
 	for j := range g.center {
-		lo, hi := g.starts[j], g.starts[j+1]
+		lo, hi := int(g.starts[j]), int(g.starts[j+1])
 		if hi-lo == 1 {
 			dst[j] = power[lo]
 			continue
@@ -82,7 +91,7 @@ func (g *BinGroups) Expand(dst, groupGains []float32) {
 	for j, end := range g.segEnd[:last] {
 		c, inv := g.center[j], g.invGap[j]
 		g0, g1 := groupGains[j], groupGains[j+1]
-		for ; k < end; k++ {
+		for ; k < int(end); k++ {
 			w := (float32(k) - c) * inv
 			dst[k] = g0 + w*(g1-g0)
 		}

@@ -30,11 +30,23 @@ func NewTriangleBands(centersHz []float64, bins int, binHz float64) *TriangleBan
 		}
 	}
 	t.covered = min(t.center[len(t.center)-1]+1, bins)
-	ones := make([]float32, bins)
-	for k := range ones {
-		ones[k] = 1
+	// The weights are Pool of a spectrum of ones, summed in the same order,
+	// without allocating that spectrum.
+	for b := 0; b+1 < len(t.center); b++ {
+		lo, hi := t.center[b], min(t.center[b+1], t.covered)
+		inv := 1 / float32(t.center[b+1]-lo)
+		var sumLo, sumHi float32
+		for k := lo; k < hi; k++ {
+			frac := float32(k-lo) * inv
+			sumLo += 1 - frac
+			sumHi += frac
+		}
+		t.weight[b] += sumLo
+		t.weight[b+1] += sumHi
 	}
-	t.Pool(t.weight, ones)
+	if last := t.center[len(t.center)-1]; last < t.bins {
+		t.weight[len(t.center)-1]++
+	}
 	return t
 }
 

@@ -1,6 +1,10 @@
 package dsp
 
-import "math"
+import (
+	"math"
+
+	"github.com/hushaudio/hush/internal/vec"
+)
 
 // The log-spectral-amplitude gain needs the exponential integral E1(v) for
 // every bin of every frame. halfExpIntAndExp serves ½E1(v) and its
@@ -85,7 +89,7 @@ func halfExpIntAndExp(v float32) (half, exp float32) {
 			v = 1e-30
 		}
 		// E1(v) ≈ -γ - ln v, so e^(½E1) = e^(-γ/2)/√v.
-		half = 0.5 * (-eulerGamma - fastLog(v))
+		half = 0.5 * (-eulerGamma - vec.Log(v))
 		return half, 0.749306 / float32(math.Sqrt(float64(v)))
 	}
 	if v >= 1<<expIntMaxExp {

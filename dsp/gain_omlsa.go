@@ -152,7 +152,7 @@ func (g *OMLSAGain) Compute(gains, power, noise []float32) {
 			odds[k] = q / (1 - q) * (1 + xi)
 		}
 		negV[k] = -v
-		gains[k] = min(fastLog(r)+half, 0)
+		gains[k] = min(vec.Log(r)+half, 0)
 		zeta[k] = omlsaZetaSmoothing*zeta[k] + (1-omlsaZetaSmoothing)*xi
 	}
 	vec.ExpSlice(negV, negV)
@@ -248,7 +248,7 @@ func zetaLikelihood(z, lo, hi, invLnRange float32) float32 {
 	case z >= hi:
 		return 1
 	}
-	return fastLog(z/lo) * invLnRange
+	return vec.Log(z/lo) * invLnRange
 }
 
 // Reset forgets all history.

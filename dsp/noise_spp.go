@@ -143,7 +143,7 @@ func (e *SPPNoiseEstimator) Update(power []float32) {
 		e.publish()
 		return
 	}
-	logPrior := fastLog(1 + e.PriorSNR)
+	logPrior := vec.Log(1 + e.PriorSNR)
 	ratio := e.PriorSNR / (1 + e.PriorSNR)
 	alpha := e.Smoothing
 	// P(H1|y) = 1 / (1 + (1+ξ) exp(-|y|²/σ² · ξ/(1+ξ))) for equal priors,

@@ -1,41 +1,6 @@
 package dsp
 
-import (
-	"math"
-	"testing"
-)
-
-var sinkF32 float32
-
-func BenchmarkFastExp(b *testing.B) {
-	var s float32
-	x := float32(-3.7)
-	for b.Loop() {
-		s += fastExp(x)
-		x += 1e-7
-	}
-	sinkF32 = s
-}
-
-func BenchmarkFastLog(b *testing.B) {
-	var s float32
-	x := float32(3.7)
-	for b.Loop() {
-		s += fastLog(x)
-		x += 1e-7
-	}
-	sinkF32 = s
-}
-
-func BenchmarkMathExp(b *testing.B) {
-	var s float64
-	x := -3.7
-	for b.Loop() {
-		s += math.Exp(x)
-		x += 1e-7
-	}
-	sinkF32 = float32(s)
-}
+import "testing"
 
 func BenchmarkOMLSACompute481(b *testing.B) {
 	g := NewOMLSAGain(481, 24)

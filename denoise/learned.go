@@ -74,7 +74,9 @@ type learnedStage struct {
 	boost float32 // gains are scaled by this, then limited to 1
 }
 
-// binScratch (bins values) is work space for construction only.
+// newLearnedStage builds the stage for len(binScratch) bins spaced binHz
+// apart and frames of size samples; binScratch is work space during
+// construction only.
 func newLearnedStage(net *nn.GainNet, groups *dsp.BinGroups, binScratch []float32, binHz float64, size int) *learnedStage {
 	bins := len(binScratch)
 	bands := dsp.NewTriangleBands(learnedBandCentersHz[:], bins, binHz)
@@ -192,8 +194,9 @@ func (m *sparseRows) apply(out, in []float32) {
 
 // composeGroupsToBands returns the map that BinGroups.Expand followed by
 // TriangleBands.Pool computes: both are linear, so their product, found by
-// pushing each group's unit vector through them, does per frame what two
-// passes over every bin did. binScratch (bins values) and bandScratch
+// pushing each group's unit vector through them, takes a few weights per
+// band each frame instead of two passes over every bin. binScratch (bins
+// values) and bandScratch
 // (Len values) are work space; the first pass finds each band's run of
 // groups and the second fills exactly that much, so that a Denoiser keeps
 // no slack.

@@ -208,3 +208,26 @@ func TestMulAlternate(t *testing.T) {
 		}
 	}
 }
+
+func TestKernelsOnUnalignedSlices(t *testing.T) {
+	// Callers pass sub-slices at any offset; the kernels use unaligned loads.
+	rng := rand.New(rand.NewPCG(15, 16))
+	buf := randomVector(rng, 4096)
+	for off := range 9 {
+		w := buf[off : off+32*24]
+		x := buf[off+1000 : off+1000+24]
+		bias := buf[off+2000 : off+2000+32]
+		y := make([]float32, 32+off)[off:]
+		MatVec(y, w, x, bias)
+		for r := range y {
+			want := float64(bias[r]) + dot64(w[r*24:(r+1)*24], x)
+			closeTo(t, want, y[r], 24, 1, "MatVec at offset")
+		}
+		src := buf[off+3000 : off+3000+37]
+		dst := make([]float32, 37+off)[off:]
+		ExpSlice(dst, src)
+		for i, v := range src {
+			assert.InEpsilon(t, math.Exp(float64(v)), float64(dst[i]), 3e-7)
+		}
+	}
+}

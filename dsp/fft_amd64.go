@@ -43,10 +43,10 @@ func radix5LastAVX2(dst, src *complex64, s int)
 // 4·blocks, with the mirrored bins h−k; 4·blocks < h/2.
 //
 //go:noescape
-func untangleForwardAVX2(dst, z, tw *complex64, h, blocks int)
+func untangleForwardAVX2(out, in, tw *complex64, h, blocks int)
 
 // untangleInverseAVX2 does inversePacked's rebuilding for k = 1 to
 // 4·blocks, with the mirrored bins h−k; 4·blocks < h/2.
 //
 //go:noescape
-func untangleInverseAVX2(z, src, tw *complex64, h, blocks int)
+func untangleInverseAVX2(out, in, tw *complex64, h, blocks int)

@@ -307,90 +307,81 @@ GLOBL half<>(SB), RODATA|NOPTR, $4
 
 // The real FFT's untangling, four bins k and their mirrors h−k at a time.
 // B is loaded from the mirror and lane-reversed (VPERMPD $0x1B), so lane j
-// of every register belongs to the pair (k0+j, h−k0−j).
+// of every register belongs to the pair (k0+j, h−k0−j). Both directions
+// share the set-up, the sums and the stores below; out and in are the
+// output and input arrays.
 
-// func untangleForwardAVX2(dst, z, tw *complex64, h, blocks int)
+// UNTANGLE_SETUP: AX/BX walk in from bin 1 and from its mirror block,
+// DX/R10 walk out the same way, R11 walks the twiddles; Y15 = ½, Y14 =
+// the conjugating mask.
+#define UNTANGLE_SETUP \
+	MOVQ         out+0(FP), DI     \
+	MOVQ         in+8(FP), SI      \
+	MOVQ         tw+16(FP), R8     \
+	MOVQ         h+24(FP), R9      \
+	MOVQ         blocks+32(FP), CX \
+	VBROADCASTSS half<>(SB), Y15   \
+	VMOVUPS      negim<>(SB), Y14  \
+	LEAQ         8(SI), AX         \
+	LEAQ         -32(SI)(R9*8), BX \
+	LEAQ         8(DI), DX         \
+	LEAQ         -32(DI)(R9*8), R10 \
+	LEAQ         8(R8), R11
+
+// UNTANGLE_SUMS: Y2 = E = (A + conj B)/2, Y3 = D = (A − conj B)/2, Y4 = w.
+#define UNTANGLE_SUMS \
+	VMOVUPS (AX), Y0      \
+	VMOVUPS (BX), Y1      \
+	VPERMPD $0x1B, Y1, Y1 \
+	VXORPS  Y14, Y1, Y1   \
+	VADDPS  Y1, Y0, Y2    \
+	VMULPS  Y15, Y2, Y2   \
+	VSUBPS  Y1, Y0, Y3    \
+	VMULPS  Y15, Y3, Y3   \
+	VMOVUPS (R11), Y4
+
+// UNTANGLE_STORE: bins k0.. from Y0, the mirror block from Y1 (lane-
+// reversed here), then every pointer moves one block on.
+#define UNTANGLE_STORE \
+	VPERMPD $0x1B, Y1, Y1 \
+	VMOVUPS Y0, (DX)      \
+	VMOVUPS Y1, (R10)     \
+	ADDQ    $32, AX       \
+	SUBQ    $32, BX       \
+	ADDQ    $32, DX       \
+	SUBQ    $32, R10      \
+	ADDQ    $32, R11
+
+// func untangleForwardAVX2(out, in, tw *complex64, h, blocks int)
 TEXT ·untangleForwardAVX2(SB), NOSPLIT, $0-40
-	MOVQ dst+0(FP), DI
-	MOVQ z+8(FP), SI
-	MOVQ tw+16(FP), R8
-	MOVQ h+24(FP), R9
-	MOVQ blocks+32(FP), CX
-	VBROADCASTSS half<>(SB), Y15
-	VMOVUPS      negim<>(SB), Y14
-	LEAQ 8(SI), AX          // &z[k0], k0 = 1
-	LEAQ -32(SI)(R9*8), BX  // &z[h−k0−3]
-	LEAQ 8(DI), DX          // &dst[k0]
-	LEAQ -32(DI)(R9*8), R10 // &dst[h−k0−3]
-	LEAQ 8(R8), R11         // &tw[k0]
+	UNTANGLE_SETUP
 
 fwd:
-	VMOVUPS (AX), Y0
-	VMOVUPS (BX), Y1
-	VPERMPD $0x1B, Y1, Y1
-	VXORPS  Y14, Y1, Y1     // conj B
-	VADDPS  Y1, Y0, Y2
-	VMULPS  Y15, Y2, Y2     // E = (A + conj B)/2
-	VSUBPS  Y1, Y0, Y3
-	VMULPS  Y15, Y3, Y3     // D = (A − conj B)/2
+	UNTANGLE_SUMS
 	MULNEGI(Y3)             // O = −i·D
-	VMOVUPS (R11), Y4
 	CMULV(Y3, Y4, Y5, Y6)   // w·O
 	VADDPS  Y5, Y2, Y0      // X[k] = E + w·O
 	VSUBPS  Y5, Y2, Y1
 	VXORPS  Y14, Y1, Y1     // X[h−k] = conj(E − w·O)
-	VPERMPD $0x1B, Y1, Y1
-	VMOVUPS Y0, (DX)
-	VMOVUPS Y1, (R10)
-	ADDQ    $32, AX
-	SUBQ    $32, BX
-	ADDQ    $32, DX
-	SUBQ    $32, R10
-	ADDQ    $32, R11
+	UNTANGLE_STORE
 	DECQ    CX
 	JNZ     fwd
 	VZEROUPPER
 	RET
 
-// func untangleInverseAVX2(z, src, tw *complex64, h, blocks int)
+// func untangleInverseAVX2(out, in, tw *complex64, h, blocks int)
 TEXT ·untangleInverseAVX2(SB), NOSPLIT, $0-40
-	MOVQ z+0(FP), DI
-	MOVQ src+8(FP), SI
-	MOVQ tw+16(FP), R8
-	MOVQ h+24(FP), R9
-	MOVQ blocks+32(FP), CX
-	VBROADCASTSS half<>(SB), Y15
-	VMOVUPS      negim<>(SB), Y14
-	LEAQ 8(SI), AX          // &src[k0], k0 = 1
-	LEAQ -32(SI)(R9*8), BX  // &src[h−k0−3]
-	LEAQ 8(DI), DX          // &z[k0]
-	LEAQ -32(DI)(R9*8), R10 // &z[h−k0−3]
-	LEAQ 8(R8), R11         // &tw[k0]
+	UNTANGLE_SETUP
 
 inv:
-	VMOVUPS (AX), Y0
-	VMOVUPS (BX), Y1
-	VPERMPD $0x1B, Y1, Y1
-	VXORPS  Y14, Y1, Y1     // conj B
-	VADDPS  Y1, Y0, Y2
-	VMULPS  Y15, Y2, Y2     // E
-	VSUBPS  Y1, Y0, Y3
-	VMULPS  Y15, Y3, Y3     // D
-	VMOVUPS (R11), Y4
+	UNTANGLE_SUMS
 	VXORPS  Y14, Y4, Y4     // conj w
 	CMULV(Y3, Y4, Y5, Y6)   // O = D·conj w
 	MULI(Y5)                // i·O
 	VADDPS  Y5, Y2, Y0
 	VXORPS  Y14, Y0, Y0     // Z[k] = conj(E + i·O)
 	VSUBPS  Y5, Y2, Y1      // Z[h−k] = E − i·O
-	VPERMPD $0x1B, Y1, Y1
-	VMOVUPS Y0, (DX)
-	VMOVUPS Y1, (R10)
-	ADDQ    $32, AX
-	SUBQ    $32, BX
-	ADDQ    $32, DX
-	SUBQ    $32, R10
-	ADDQ    $32, R11
+	UNTANGLE_STORE
 	DECQ    CX
 	JNZ     inv
 	VZEROUPPER

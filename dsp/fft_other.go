@@ -10,5 +10,5 @@ func radix2StrideAVX2(dst, src, tw *complex64, m, s int) { panic("dsp: no AVX2 o
 func radix3StrideAVX2(dst, src, tw *complex64, m, s int) { panic("dsp: no AVX2 on this build") }
 func radix5LastAVX2(dst, src *complex64, s int)          { panic("dsp: no AVX2 on this build") }
 
-func untangleForwardAVX2(dst, z, tw *complex64, h, blocks int) { panic("dsp: no AVX2 on this build") }
-func untangleInverseAVX2(z, src, tw *complex64, h, blocks int) { panic("dsp: no AVX2 on this build") }
+func untangleForwardAVX2(out, in, tw *complex64, h, blocks int) { panic("dsp: no AVX2 on this build") }
+func untangleInverseAVX2(out, in, tw *complex64, h, blocks int) { panic("dsp: no AVX2 on this build") }

@@ -14,17 +14,7 @@ func Tanh(dst, src []float32) { logistic(dst, src, 2, 2) }
 
 // ExpSlice writes e^x of each src value to dst (which may be src), as Exp
 // does.
-func ExpSlice(dst, src []float32) {
-	dst = dst[:len(src)]
-	i := 0
-	if n := len(src) &^ 7; useAVX2 && n > 0 {
-		expAVX2(&dst[0], &src[0], n)
-		i = n
-	}
-	for ; i < len(src); i++ {
-		dst[i] = Exp(src[i])
-	}
-}
+func ExpSlice(dst, src []float32) { mapSlice(dst, src, expAVX2, Exp) }
 
 // Log returns the natural logarithm of x > 0 in float32, within
 // 1.5e-6 + 1.2e-7·|ln x| (the second term is float32's own rounding):
@@ -45,15 +35,19 @@ const ln2 = 0.69314718055994530942
 
 // LogSlice writes the natural logarithm of each src value (>= 0) to dst
 // (which may be src), as Log does.
-func LogSlice(dst, src []float32) {
+func LogSlice(dst, src []float32) { mapSlice(dst, src, logAVX2, Log) }
+
+// mapSlice writes f(src[i]) to dst[i]: the AVX2 kernel for whole blocks
+// of eight where there is one, the scalar f for the rest.
+func mapSlice(dst, src []float32, kernel func(dst, src *float32, n int), f func(float32) float32) {
 	dst = dst[:len(src)]
 	i := 0
 	if n := len(src) &^ 7; useAVX2 && n > 0 {
-		logAVX2(&dst[0], &src[0], n)
+		kernel(&dst[0], &src[0], n)
 		i = n
 	}
 	for ; i < len(src); i++ {
-		dst[i] = Log(src[i])
+		dst[i] = f(src[i])
 	}
 }
 

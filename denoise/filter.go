@@ -2,7 +2,6 @@ package denoise
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/hushaudio/hush/dsp/resample"
@@ -205,7 +204,7 @@ func (c *resampledChain) countUnevenness(samples int) (late, early int) {
 }
 
 func (c *resampledChain) setFloor(db float64) {
-	c.floor = float32(math.Pow(10, -db/20))
+	c.floor = attenuationFloor(db)
 }
 
 func (c *resampledChain) reset() {

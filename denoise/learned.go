@@ -183,12 +183,7 @@ type sparseRows struct {
 
 func (m *sparseRows) apply(out, in []float32) {
 	for r, w := range m.weights {
-		v := in[m.first[r]:][:len(w)]
-		var s float32
-		for j, x := range v {
-			s += w[j] * x
-		}
-		out[r] = s
+		out[r] = vec.Dot(w, in[m.first[r]:])
 	}
 }
 
@@ -196,10 +191,9 @@ func (m *sparseRows) apply(out, in []float32) {
 // TriangleBands.Pool computes: both are linear, so their product, found by
 // pushing each group's unit vector through them, takes a few weights per
 // band each frame instead of two passes over every bin. binScratch (bins
-// values) and bandScratch
-// (Len values) are work space; the first pass finds each band's run of
-// groups and the second fills exactly that much, so that a Denoiser keeps
-// no slack.
+// values) and bandScratch (Len values) are work space; the first pass
+// finds each band's run of groups and the second fills exactly that much,
+// so that a Denoiser keeps no slack.
 func composeGroupsToBands(groups *dsp.BinGroups, bands *dsp.TriangleBands, binScratch, bandScratch []float32) sparseRows {
 	ng, nb := groups.Len(), bands.Len()
 	unit := make([]float32, ng)

@@ -2,11 +2,14 @@
 
 The layer names and the forward pass must match internal/nn/gainnet.go:
 
-    x      = tanh(input((features - mean) / std))
+    x      = tanh(input(([features, deltas] - mean) / std))
     h1     = gru1(x)
     h2     = gru2(h1)
     gains  = sigmoid(gain([x, h1, h2]))
     speech = sigmoid(vad([x, h1, h2]))
+
+where deltas are the first `deltas` features minus their values one
+frame earlier (zero on a stream's first frame).
 """
 import struct
 
@@ -18,18 +21,27 @@ MAGIC = b"HUSHNN01"
 
 
 class GainNet(nn.Module):
-    def __init__(self, features: int, bands: int, hidden: int):
+    def __init__(self, features: int, bands: int, hidden: int, deltas: int = 0):
         super().__init__()
-        self.register_buffer("mean", torch.zeros(features))
-        self.register_buffer("std", torch.ones(features))
-        self.input = nn.Linear(features, hidden)
+        self.deltas = deltas
+        self.register_buffer("mean", torch.zeros(features + deltas))
+        self.register_buffer("std", torch.ones(features + deltas))
+        self.input = nn.Linear(features + deltas, hidden)
         self.gru1 = nn.GRU(hidden, hidden, batch_first=True)
         self.gru2 = nn.GRU(hidden, hidden, batch_first=True)
         self.gain = nn.Linear(3 * hidden, bands)
         self.vad = nn.Linear(3 * hidden, 1)
 
+    def extend(self, feats):
+        """Appends the deltas to a (batch, time, features) sequence."""
+        if self.deltas == 0:
+            return feats
+        d = feats[..., :self.deltas]
+        prev = torch.cat([d[:, :1], d[:, :-1]], dim=1)
+        return torch.cat([feats, d - prev], dim=-1)
+
     def forward(self, feats):
-        x = torch.tanh(self.input((feats - self.mean) / self.std))
+        x = torch.tanh(self.input((self.extend(feats) - self.mean) / self.std))
         h1, _ = self.gru1(x)
         h2, _ = self.gru2(h1)
         cat = torch.cat([x, h1, h2], dim=-1)
@@ -46,6 +58,8 @@ def folded_tensors(model: GainNet):
         for name, t in model.named_parameters():
             if not name.startswith("input."):
                 out[name] = t
+        if model.deltas:
+            out["deltas"] = torch.tensor([float(model.deltas)])
         return {k: v.detach().float().cpu().numpy() for k, v in out.items()}
 
 

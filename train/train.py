@@ -27,14 +27,14 @@ def load(data):
     return meta, feats, gains, speech
 
 
-def loss_fn(pred_g, pred_v, gains, speech):
+def loss_fn(pred_g, pred_v, gains, speech, cut_weight=2.0):
     mask = (gains >= 0).float()
     t = gains.clamp(min=0)
     d = torch.sqrt(pred_g + 1e-6) - torch.sqrt(t + 1e-6)
     # Square-root domain (close to how loud a gain error sounds), plus a
     # quartic term against large errors, and a heavier weight where the
     # gain was too low: cutting speech costs more than leaving noise.
-    w = torch.where(pred_g < t, 2.0, 1.0)
+    w = torch.where(pred_g < t, cut_weight, 1.0)
     g = (mask * w * (d * d + 10 * d ** 4)).sum() / mask.sum().clamp(min=1)
     v = torch.nn.functional.binary_cross_entropy(pred_v, speech)
     return g + 0.2 * v, g, v
@@ -49,6 +49,12 @@ def main():
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--seq", type=int, default=200, help="frames per training sequence")
     ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--deltas", type=int, default=0,
+                    help="leading features whose change since the last frame is also an input")
+    ap.add_argument("--lookahead", type=int, default=0,
+                    help="frames the network sees past the frame it gains (0 or 1)")
+    ap.add_argument("--cut-weight", type=float, default=2.0,
+                    help="weight of gain errors that cut speech, against 1 for those that leave noise")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     args = ap.parse_args()
@@ -64,8 +70,12 @@ def main():
     order = rng.permutation(streams)
     val_idx, train_idx = order[:val], order[val:]
 
-    model = GainNet(meta["features"], meta["bands"], args.hidden)
-    f_train = feats[train_idx].reshape(-1, meta["features"])
+    model = GainNet(meta["features"], meta["bands"], args.hidden, args.deltas)
+    f_train = feats[train_idx]
+    if args.deltas:
+        d = f_train[:, :, :args.deltas]
+        f_train = np.concatenate([f_train, d - np.concatenate([d[:, :1], d[:, :-1]], axis=1)], axis=2)
+    f_train = f_train.reshape(-1, f_train.shape[-1])
     model.mean.copy_(torch.from_numpy(f_train.mean(0)))
     model.std.copy_(torch.from_numpy(f_train.std(0) + 1e-3))
     del f_train
@@ -78,6 +88,14 @@ def main():
         g = torch.from_numpy(np.ascontiguousarray(gains[idx, :t])).reshape(-1, args.seq, meta["bands"])
         v = torch.from_numpy(np.ascontiguousarray(speech[idx, :t])).reshape(-1, args.seq)
         return f, g, v
+
+    def shift(pg, pv, g, v):
+        # With lookahead L, the output after frame t is the gain of frame
+        # t-L: the network has heard L frames past the one it judges.
+        la = args.lookahead
+        if la == 0:
+            return pg, pv, g, v
+        return pg[:, la:], pv[:, la:], g[:, :-la], v[:, :-la]
 
     tf, tg, tv = cut(train_idx)
     vf, vg, vv = cut(val_idx)
@@ -95,7 +113,7 @@ def main():
         for i in range(n // args.batch):
             b = perm[i * args.batch:(i + 1) * args.batch]
             pg, pv = model(tf[b])
-            loss, _, _ = loss_fn(pg, pv, tg[b], tv[b])
+            loss, _, _ = loss_fn(*shift(pg, pv, tg[b], tv[b]), args.cut_weight)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -105,14 +123,16 @@ def main():
         model.eval()
         with torch.no_grad():
             pg, pv = model(vf)
-            vl, vgl, vvl = loss_fn(pg, pv, vg, vv)
+            vl, vgl, vvl = loss_fn(*shift(pg, pv, vg, vv), args.cut_weight)
         print(f"epoch {epoch + 1:3d}  train {total / (n // args.batch):.4f}  "
               f"val {vl.item():.4f} (gain {vgl.item():.4f}, speech {vvl.item():.4f})  "
               f"{time.time() - start:.0f} s", flush=True)
 
     os.makedirs(args.out, exist_ok=True)
     model.eval()
-    write_tensors(os.path.join(args.out, "gainnet.bin"), folded_tensors(model))
+    tensors = folded_tensors(model)
+    tensors["lookahead"] = np.array([args.lookahead], dtype=np.float32)
+    write_tensors(os.path.join(args.out, "gainnet.bin"), tensors)
     # Parity vector: 60 frames of real validation features through the
     # unfolded PyTorch model, for the Go test to reproduce.
     with torch.no_grad():

@@ -121,3 +121,96 @@ func BenchmarkGainNetStep(b *testing.B) {
 		n.Step(s, x)
 	}
 }
+
+func TestLoadGainNetReadsLookahead(t *testing.T) {
+	b, err := os.ReadFile(shippedWeights)
+	require.NoError(t, err)
+	ts, err := ReadTensors(b)
+	require.NoError(t, err)
+	with := func(v ...float32) map[string]Tensor {
+		out := map[string]Tensor{}
+		for k, t := range ts {
+			out[k] = t
+		}
+		delete(out, "lookahead")
+		if len(v) > 0 {
+			out["lookahead"] = Tensor{Shape: []int{len(v)}, Data: v}
+		}
+		return out
+	}
+	net, err := LoadGainNet(with())
+	require.NoError(t, err)
+	assert.Equal(t, 0, net.Lookahead, "a file without the tensor has no lookahead")
+	net, err = LoadGainNet(with(1))
+	require.NoError(t, err)
+	assert.Equal(t, 1, net.Lookahead)
+	for _, bad := range [][]float32{{2}, {-1}, {0.5}, {1, 1}} {
+		_, err = LoadGainNet(with(bad...))
+		assert.ErrorIs(t, err, ErrWeights, "lookahead %v", bad)
+	}
+}
+
+// A network with deltas must compute what the same weights compute when
+// the deltas are worked out by hand and passed in as ordinary features.
+func TestGainNetDeltasMatchHandMadeInputs(t *testing.T) {
+	b, err := os.ReadFile(shippedWeights)
+	require.NoError(t, err)
+	ts, err := ReadTensors(b)
+	require.NoError(t, err)
+	plain := loadShipped(t)
+	const deltas = 5
+	features := plain.Features
+	inputs := features + deltas
+	// Widen the input layer by deltas columns of made-up weights.
+	w := ts["input.weight"]
+	wide := make([]float32, plain.Hidden*inputs)
+	for r := range plain.Hidden {
+		copy(wide[r*inputs:], w.Data[r*features:(r+1)*features])
+		for c := features; c < inputs; c++ {
+			wide[r*inputs+c] = float32((r+3*c)%7-3) * 0.1
+		}
+	}
+	widened := map[string]Tensor{}
+	for k, v := range ts {
+		widened[k] = v
+	}
+	delete(widened, "lookahead")
+	widened["input.weight"] = Tensor{Shape: []int{plain.Hidden, inputs}, Data: wide}
+	byHand, err := LoadGainNet(widened)
+	require.NoError(t, err)
+	widened["deltas"] = Tensor{Shape: []int{1}, Data: []float32{deltas}}
+	withDeltas, err := LoadGainNet(widened)
+	require.NoError(t, err)
+	require.Equal(t, features, withDeltas.Features)
+	require.Equal(t, deltas, withDeltas.Deltas)
+
+	sa, sb := withDeltas.NewState(), byHand.NewState()
+	f := make([]float32, features)
+	ext := make([]float32, inputs)
+	prev := make([]float32, deltas)
+	for step := range 40 {
+		if step == 20 { // a new stream: its first deltas are zero again
+			sa.Reset()
+			sb.Reset()
+		}
+		for i := range f {
+			f[i] = float32(math.Sin(float64(step*7+i*3))) * 2
+		}
+		copy(ext, f)
+		for i := range deltas {
+			if step%20 != 0 {
+				ext[features+i] = f[i] - prev[i]
+			} else {
+				ext[features+i] = 0
+			}
+			prev[i] = f[i]
+		}
+		withDeltas.Step(sa, f)
+		byHand.Step(sb, ext)
+		require.Equal(t, sb.Gains, sa.Gains, "step %d", step)
+		require.Equal(t, sb.Speech, sa.Speech, "step %d", step)
+	}
+	widened["deltas"] = Tensor{Shape: []int{1}, Data: []float32{float32(inputs)}}
+	_, err = LoadGainNet(widened)
+	assert.ErrorIs(t, err, ErrWeights, "more deltas than features")
+}

@@ -41,6 +41,7 @@ type Denoiser struct {
 	learned *learnedStage // nil in ModeClassic
 	floor   float32       // the lowest gain, set by the strength
 
+	netHook     func(l *learnedStage)
 	featureHook func(l *learnedStage) // training data only: sees each frame's features
 
 	unityGain bool                  // tests only: skip the gains to check reconstruction
@@ -117,8 +118,12 @@ func newTuned(cfg Config, tun tuning) (*Denoiser, error) {
 		if err != nil {
 			return nil, fmt.Errorf("denoise: learned mode: %w", err)
 		}
+		if tun.net != nil {
+			net = tun.net
+		}
 		d.learned = newLearnedStage(net, groups, d.gains, binHz, size)
-		d.learned.blend = tun.learnedBlend
+		d.learned.netExp = tun.learnedNetExp
+		d.learned.classicExp = tun.learnedClassicExp
 		d.learned.gate = tun.learnedGate
 		d.learned.boost = tun.learnedBoost
 	}
@@ -145,14 +150,20 @@ func (d *Denoiser) MaxAttenuation() float64 { return d.cfg.MaxAttenuation }
 func (d *Denoiser) FrameSize() int { return d.hop }
 
 // Latency returns the delay of the output in samples: output sample i is
-// the denoised input sample i-Latency(). It is the 20 ms analysis window:
-// an output sample depends on input up to a window later, so with any
-// chunking (even one sample at a time) no causal denoiser with this window
-// can do better than one sample less.
-func (d *Denoiser) Latency() int { return d.size }
+// the denoised input sample i-Latency(). It is the 20 ms analysis window
+// (an output sample depends on input up to a window later, so with any
+// chunking, even one sample at a time, no causal denoiser with this window
+// can do better than one sample less), plus in ModeLearned the network's
+// lookahead of one 10 ms hop: 30 ms in all.
+func (d *Denoiser) Latency() int { return d.size + d.learned.lookahead()*d.hop }
 
 // LatencyDuration returns Latency as a duration.
 func (d *Denoiser) LatencyDuration() time.Duration {
+	return time.Duration(d.Latency()) * time.Second / time.Duration(d.cfg.SampleRate)
+}
+
+// windowDuration returns the length of the analysis window (20 ms).
+func (d *Denoiser) windowDuration() time.Duration {
 	return time.Duration(d.size) * time.Second / time.Duration(d.cfg.SampleRate)
 }
 
@@ -246,6 +257,17 @@ func (d *Denoiser) processFrame() {
 			d.featureHook(l)
 		}
 		if l.net != nil {
+			l.net.Step(l.state, l.features)
+			if d.netHook != nil {
+				d.netHook(l)
+			}
+			if l.heldSpec != nil {
+				// The network has heard this frame; its gains are for the
+				// one before, held back with its classical gains. Swapping
+				// the buffers holds this frame back in turn.
+				d.spec, l.heldSpec = l.heldSpec, d.spec
+				d.gains, l.heldGains = l.heldGains, d.gains
+			}
 			l.applyGains(d.gains, d.floor)
 		}
 	}

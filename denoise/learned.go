@@ -69,9 +69,16 @@ type learnedStage struct {
 
 	classic []float32 // the classical bin gains, kept while the network's are expanded
 
-	blend float32 // weight of the classical gain in the geometric blend, 0..1
-	gate  float32 // gains are scaled by the speech probability to this power
-	boost float32 // gains are scaled by this, then limited to 1
+	// With a network that hears one frame ahead, the spectrum and the
+	// classical bin gains of the frame before the newest wait here for the
+	// network's verdict on them; nil without lookahead.
+	heldSpec  []complex64
+	heldGains []float32
+
+	netExp     float32 // exponent of the network's band gains
+	classicExp float32 // exponent of the classical bin gains
+	gate       float32 // gains are scaled by the speech probability to this power
+	boost      float32 // gains are scaled by this, then limited to 1
 }
 
 // newLearnedStage builds the stage for len(binScratch) bins spaced binHz
@@ -93,6 +100,10 @@ func newLearnedStage(net *nn.GainNet, groups *dsp.BinGroups, binScratch []float3
 	l.groupToBand = composeGroupsToBands(groups, bands, binScratch, l.bandNoise)
 	if net != nil {
 		l.state = net.NewState()
+		if net.Lookahead > 0 {
+			l.heldSpec = make([]complex64, bins)
+			l.heldGains = make([]float32, bins)
+		}
 	}
 	return l
 }
@@ -101,6 +112,16 @@ func (l *learnedStage) reset() {
 	if l.state != nil {
 		l.state.Reset()
 	}
+	clear(l.heldSpec)
+	clear(l.heldGains)
+}
+
+// lookahead returns the frames by which the stage delays the audio.
+func (l *learnedStage) lookahead() int {
+	if l == nil || l.net == nil {
+		return 0
+	}
+	return l.net.Lookahead
 }
 
 // computeFeatures fills l.features from the frame's bin powers and the
@@ -131,16 +152,19 @@ func (l *learnedStage) computeFeatures(power, groupNoise, groupPresence []float3
 	}
 }
 
-// applyGains runs the network and writes the bin gains, given the
-// classical gains in gains. Up to 8 kHz: the network's band gains,
-// interpolated, blended geometrically with the classical gains (which keep
-// per-bin detail below 4 kHz, where harmonics are resolved), scaled by the
-// speech probability to the power gate and by boost (the network hedges a
-// little below 1 on clean speech), at most 1. Above 8 kHz: the classical
-// gains, pulled down to the floor as the speech probability falls. No gain
-// goes below floor, the strength's limit.
+// applyGains writes the bin gains from the network's last step, given
+// the classical gains in gains. Up to 8 kHz, each bin's gain is
+//
+//	boost · speech^gate · G^netExp · C^classicExp,  at most 1,
+//
+// where G is the network's band gains raised to netExp and interpolated to
+// the bins, C the classical gain (which keeps per-bin detail below 4 kHz,
+// where harmonics are resolved) and speech the network's speech
+// probability; boost makes up for the network hedging a little below 1 on
+// clean speech. Above 8 kHz: the classical gains, pulled down to the floor
+// as the speech probability falls. No gain goes below floor, the
+// strength's limit.
 func (l *learnedStage) applyGains(gains []float32, floor float32) {
-	l.net.Step(l.state, l.features)
 	covered := l.bands.Covered()
 	speech := l.state.Speech
 	for k := covered; k < len(gains); k++ {
@@ -148,7 +172,18 @@ func (l *learnedStage) applyGains(gains []float32, floor float32) {
 	}
 	classic := l.classic[:covered]
 	copy(classic, gains)
-	l.bands.Expand(gains, l.state.Gains)
+	bandGains := l.state.Gains // the network's output, free to change until its next step
+	switch {
+	case l.netExp == 2:
+		for b, g := range bandGains {
+			bandGains[b] = g * g
+		}
+	case l.netExp != 1:
+		for b, g := range bandGains {
+			bandGains[b] = pow01(g, l.netExp)
+		}
+	}
+	l.bands.Expand(gains, bandGains)
 	scale := l.boost
 	switch {
 	case l.gate == 1:
@@ -157,14 +192,14 @@ func (l *learnedStage) applyGains(gains []float32, floor float32) {
 		scale *= pow01(speech, l.gate)
 	}
 	switch {
-	case l.blend == 0.5: // the geometric mean: one square root per bin
+	case l.classicExp == 0.5: // one square root per bin
 		for k, g := range gains[:covered] {
-			g = float32(math.Sqrt(float64(g * classic[k])))
+			g *= float32(math.Sqrt(float64(classic[k])))
 			gains[k] = max(min(g*scale, 1), floor)
 		}
-	case l.blend > 0:
+	case l.classicExp > 0:
 		for k, g := range gains[:covered] {
-			g = blend(g, classic[k], l.blend)
+			g *= pow01(classic[k], l.classicExp)
 			gains[k] = max(min(g*scale, 1), floor)
 		}
 	default:
@@ -230,14 +265,6 @@ func composeGroupsToBands(groups *dsp.BinGroups, bands *dsp.TriangleBands, binSc
 	}
 	each(func(j, b int, v float32) { m.weights[b][j-m.first[b]] = v })
 	return m
-}
-
-// blend returns a^(1-w) · b^w for a, b in [0, 1].
-func blend(a, b, w float32) float32 {
-	if a <= 0 || b <= 0 {
-		return 0
-	}
-	return float32(math.Exp(float64(1-w)*math.Log(float64(a)) + float64(w)*math.Log(float64(b))))
 }
 
 // pow01 returns x^p for x in [0, 1].

@@ -3,7 +3,9 @@ package denoise
 import (
 	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -66,5 +68,54 @@ func TestGroupToBandMatchesExpandThenPool(t *testing.T) {
 			assert.InDelta(t, want[b], got[b], 1e-5*max(1, float64(want[b])), "%d Hz band %d", rate, b)
 		}
 		assert.NotZero(t, got[3], "%d Hz: a low band must hold something", rate)
+	}
+}
+
+// loadEdited returns the embedded network's tensors changed by edit and
+// loaded, for tests of how the stage uses a network.
+func loadEdited(t *testing.T, edit func(map[string]nn.Tensor)) *nn.GainNet {
+	t.Helper()
+	ts, err := nn.ReadTensors(gainNetFile)
+	require.NoError(t, err)
+	edit(ts)
+	net, err := nn.LoadGainNet(ts)
+	require.NoError(t, err)
+	return net
+}
+
+// A network that hears one frame ahead delays its verdict, and the stage
+// must hold each frame's spectrum and classical gains back to meet it. With
+// a network whose outputs ignore its inputs (all weights zero, biases
+// kept), the verdicts no longer depend on timing, so the stage with
+// lookahead must give exactly the output of the stage without, one hop
+// later: any mispairing of a spectrum with another frame's gains shows.
+func TestLookaheadHoldsFramesBackOneHop(t *testing.T) {
+	constant := func(lookahead float32) *nn.GainNet {
+		return loadEdited(t, func(ts map[string]nn.Tensor) {
+			for name, x := range ts {
+				if strings.HasSuffix(name, "weight") || strings.Contains(name, "weight_") {
+					x.Data = make([]float32, len(x.Data))
+					ts[name] = x
+				}
+			}
+			ts["lookahead"] = nn.Tensor{Shape: []int{1}, Data: []float32{lookahead}}
+		})
+	}
+	x, _ := readMono(t, "../testdata/noisy_example.wav")
+	for _, rate := range []int{16000, 48000} {
+		tunNow, tunLate := defaultTuning(), defaultTuning()
+		tunNow.net, tunLate.net = constant(0), constant(1)
+		now, err := newTuned(Config{SampleRate: rate}, tunNow)
+		require.NoError(t, err)
+		late, err := newTuned(Config{SampleRate: rate}, tunLate)
+		require.NoError(t, err)
+		require.Equal(t, now.Latency()+now.FrameSize(), late.Latency(), "%d Hz", rate)
+		require.Equal(t, 30*time.Millisecond, late.LatencyDuration(), "%d Hz", rate)
+		a := processAll(t, now, x, []int{4096})
+		b := processAll(t, late, x, []int{4096})
+		require.Equal(t, a, b, "%d Hz", rate)
+		// And after Reset, a second stream starts as cleanly as the first.
+		late.Reset()
+		require.Equal(t, b, processAll(t, late, x, []int{333, 1, 4000}), "%d Hz after Reset", rate)
 	}
 }

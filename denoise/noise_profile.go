@@ -31,7 +31,8 @@ var ErrNoiseTooShort = errors.New("denoise: noise sample too short")
 // are unaffected except through the new estimate. Reset forgets the
 // profile with the rest of the history.
 //
-// noise must hold at least Latency() samples (one 20 ms window); a
+// noise must hold at least one 20 ms analysis window (2·FrameSize()
+// samples); a
 // half-second or more gives a steadier profile. Windows that contain NaN or
 // infinite samples are left out of the average. LearnNoise returns an error
 // wrapping ErrNoiseTooShort if noise is shorter (or has no clean window),
@@ -40,7 +41,7 @@ var ErrNoiseTooShort = errors.New("denoise: noise sample too short")
 func (d *Denoiser) LearnNoise(noise []float32) error {
 	if len(noise) < d.size {
 		return fmt.Errorf("%w: got %d samples, need at least %d (%v at %d Hz)",
-			ErrNoiseTooShort, len(noise), d.size, d.LatencyDuration(), d.cfg.SampleRate)
+			ErrNoiseTooShort, len(noise), d.size, d.windowDuration(), d.cfg.SampleRate)
 	}
 	// d.spec and d.power are scratch for one frame at a time in
 	// processFrame (filled before they are read), so between frames they
@@ -65,7 +66,7 @@ func (d *Denoiser) LearnNoise(noise []float32) error {
 	}
 	if frames == 0 {
 		return fmt.Errorf("%w: every %v window of the %d samples holds NaN or infinite values",
-			ErrNoiseTooShort, d.LatencyDuration(), len(noise))
+			ErrNoiseTooShort, d.windowDuration(), len(noise))
 	}
 	scale := 1 / float32(frames)
 	for k := range sum {

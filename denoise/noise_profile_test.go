@@ -31,17 +31,19 @@ func profileWhiteNoise(n int, rms float64, seed uint64) []float32 {
 func TestLearnNoiseTooShort(t *testing.T) {
 	d, err := New(Config{SampleRate: 16000})
 	require.NoError(t, err)
-	err = d.LearnNoise(make([]float32, d.Latency()-1))
+	window := 2 * d.FrameSize()
+	err = d.LearnNoise(make([]float32, window-1))
 	require.ErrorIs(t, err, ErrNoiseTooShort)
 	assert.Contains(t, err.Error(), "319 samples")
+	assert.Contains(t, err.Error(), "need at least 320 (20ms at 16000 Hz)")
 
-	bad := profileWhiteNoise(d.Latency()*2, 0.01, 1)
-	bad[d.Latency()] = float32(math.NaN())
+	bad := profileWhiteNoise(window*2, 0.01, 1)
+	bad[window] = float32(math.NaN())
 	bad[0] = float32(math.Inf(1))
-	// Every window of 2*Latency samples at a hop of Latency/2 holds one of the two.
+	// Every window of 2*window samples at a hop of window/2 holds one of the two.
 	err = d.LearnNoise(bad)
 	require.ErrorIs(t, err, ErrNoiseTooShort)
-	require.NoError(t, d.LearnNoise(profileWhiteNoise(d.Latency(), 0.01, 1)))
+	require.NoError(t, d.LearnNoise(profileWhiteNoise(window, 0.01, 1)))
 }
 
 // The profile sets the level the tracker starts from, and it survives the
@@ -136,8 +138,7 @@ func checkHeadStart(t *testing.T, cases []profileCase, mode Mode, minCold float6
 		m, err := mix.Mix(padded, noise, 0, snr, rate)
 		require.NoError(t, err)
 
-		first := func(out []float32, start int) float64 {
-			lat := 2 * hopSize(rate)
+		first := func(out []float32, start, lat int) float64 {
 			return metrics.SISDR(m.Clean[lead:2*lead], out[lead-start+lat:2*lead-start+lat])
 		}
 		run := func(start int, profile bool) float64 {
@@ -149,7 +150,7 @@ func checkHeadStart(t *testing.T, cases []profileCase, mode Mode, minCold float6
 			in := m.Noisy[start:]
 			out := make([]float32, len(in))
 			d.Process(out, in)
-			return first(out, start)
+			return first(out, start, d.Latency())
 		}
 		input := metrics.SISDR(m.Clean[lead:2*lead], m.Noisy[lead:2*lead])
 		wholeOff, wholeOn := run(0, false), run(0, true)

@@ -1,5 +1,7 @@
 package denoise
 
+import "github.com/hushaudio/hush/internal/nn"
+
 // tuning holds the algorithm's inner constants. They are not part of the
 // API: the defaults were chosen by measurement on the development data
 // (the VoiceBank pairs and the mixture set of bench/, with TestTuning), and
@@ -15,9 +17,12 @@ type tuning struct {
 	noiseWeight float32 // the gain rule's view of the noise, relative to the tracked level
 	release     float32 // per-frame hold of the frame speech presence that sets the floor
 
-	learnedBlend float32 // weight of the classical gain in the learned stage's geometric blend
-	learnedGate  float32 // learned gains are scaled by the speech probability to this power
-	learnedBoost float32 // learned gains are scaled by this and limited to 1
+	learnedNetExp     float32 // the learned stage's gain law: exponent of the network's band gains
+	learnedClassicExp float32 // and of the classical bin gains
+	learnedGate       float32 // learned gains are scaled by the speech probability to this power
+	learnedBoost      float32 // learned gains are scaled by this and limited to 1
+
+	net *nn.GainNet // tests only: a network other than the embedded one
 }
 
 func defaultTuning() tuning {
@@ -32,8 +37,9 @@ func defaultTuning() tuning {
 		noiseWeight: 0.61, // of the unbiased estimate: the rule under-subtracts by 2 dB
 		release:     0.93,
 
-		learnedBlend: 0.5,
-		learnedGate:  1,
-		learnedBoost: 1.25,
+		learnedNetExp:     0.5,
+		learnedClassicExp: 0.5,
+		learnedGate:       1,
+		learnedBoost:      1.25,
 	}
 }

@@ -2,6 +2,7 @@ package denoise
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -22,6 +23,14 @@ import (
 //	HUSH_TUNE='; ddAlpha=0.95; xiMinDB=-20' HUSH_TUNE_MIX=/tmp/devmix go test ./denoise -run Tuning -v
 //
 // HUSH_TUNE_MIX names a mixture set made by "hush mix" to score as well.
+//
+// Besides the constants, a setting may name diagnostics: "noisy" scores
+// the input; "oracle" gives the classical stage the true noise spectrum;
+// "bandOracle" replaces the network's band gains with the ideal ones from
+// the clean speech (the most a better network could give with this gain
+// law), "bandOracleNoise" corrects only the network's gains that leave
+// noise (lowers them to the ideal) and "bandOracleSpeech" only those that
+// cut speech (raises them).
 func TestTuning(t *testing.T) {
 	spec, ok := os.LookupEnv("HUSH_TUNE")
 	if !ok {
@@ -59,7 +68,7 @@ func TestTuning(t *testing.T) {
 		cfg := Config{SampleRate: 16000}
 		for _, kv := range strings.Fields(setting) {
 			name, val, _ := strings.Cut(kv, "=")
-			if name == "noisy" || name == "oracle" {
+			if name == "noisy" || name == "oracle" || strings.HasPrefix(name, "bandOracle") {
 				continue
 			}
 			v, err := strconv.ParseFloat(val, 64)
@@ -124,8 +133,10 @@ func TestTuning(t *testing.T) {
 				tun.learnedBoost = float32(v)
 			case "gate":
 				tun.learnedGate = float32(v)
-			case "blend":
-				tun.learnedBlend = float32(v)
+			case "netExp":
+				tun.learnedNetExp = float32(v)
+			case "classicExp":
+				tun.learnedClassicExp = float32(v)
 			case "mode": // 1 learned, 2 classic
 				cfg.Mode = Mode(v)
 			default:
@@ -190,6 +201,9 @@ func TestTuning(t *testing.T) {
 								d.groups.Pool(est, smooth)
 							}
 						}
+						if strings.Contains(setting, "bandOracle") {
+							d.netHook = bandOracle(d, p.clean, setting)
+						}
 						if !strings.Contains(setting, "noisy") {
 							y = processAll(t, d, p.noisy, []int{4096})
 						}
@@ -226,5 +240,59 @@ func TestTuning(t *testing.T) {
 		}
 		line += fmt.Sprintf(" | clean %.1f worst %.1f", cleanMean, worst)
 		t.Log(line)
+	}
+}
+
+// bandOracle returns a hook that replaces, or corrects as setting says, the
+// network's band gains with the ideal gains of d's frames, computed from
+// clean, the speech part of the stream d is given.
+func bandOracle(d *Denoiser, clean []float32, setting string) func(*learnedStage) {
+	st, err := dsp.NewSTFT(d.size)
+	if err != nil {
+		panic(err)
+	}
+	spec := make([]complex64, st.Bins())
+	power := make([]float32, st.Bins())
+	cleanBands := make([]float32, learnedBands)
+	// Frame t of the Denoiser ends hop samples into frame t+1's window,
+	// and the network's gains are for the frame lookahead frames back.
+	padded := make([]float32, d.size-d.hop+len(clean)+d.size)
+	copy(padded[d.size-d.hop:], clean)
+	frame := -d.learned.lookahead()
+	prevPower := make([]float32, learnedBands)
+	gainedPower := make([]float32, learnedBands)
+	return func(l *learnedStage) {
+		bandPower := l.bandPower
+		if d.learned.lookahead() > 0 {
+			// The gains are for the previous frame: its noisy band powers.
+			copy(gainedPower, prevPower)
+			copy(prevPower, l.bandPower)
+			bandPower = gainedPower
+		}
+		if frame < 0 {
+			frame++
+			return
+		}
+		st.Analyze(spec, padded[frame*d.hop:frame*d.hop+d.size])
+		frame++
+		for k, c := range spec {
+			power[k] = real(c)*real(c) + imag(c)*imag(c)
+		}
+		l.bands.Pool(cleanBands, power)
+		for b, e := range cleanBands {
+			ideal := float32(1)
+			if n := bandPower[b]; n > 0 {
+				ideal = min(1, float32(math.Sqrt(float64(e/n))))
+			}
+			net := l.state.Gains[b]
+			switch {
+			case strings.Contains(setting, "bandOracleNoise"):
+				l.state.Gains[b] = min(net, ideal)
+			case strings.Contains(setting, "bandOracleSpeech"):
+				l.state.Gains[b] = max(net, ideal)
+			default:
+				l.state.Gains[b] = ideal
+			}
+		}
 	}
 }

@@ -41,7 +41,7 @@ type Denoiser struct {
 	learned *learnedStage // nil in ModeClassic
 	floor   float32       // the lowest gain, set by the strength
 
-	netHook     func(l *learnedStage)
+	netHook     func(l *learnedStage) // tests only: sees, and may edit, the network's output each frame
 	featureHook func(l *learnedStage) // training data only: sees each frame's features
 
 	unityGain bool                  // tests only: skip the gains to check reconstruction

@@ -178,16 +178,20 @@ func (l *learnedStage) applyGains(gains []float32, floor float32) {
 		for b, g := range bandGains {
 			bandGains[b] = g * g
 		}
-	case l.netExp != 1:
-		for b, g := range bandGains {
-			bandGains[b] = pow01(g, l.netExp)
+	case l.netExp != 1: // g^e = exp(e·ln g), a slice at a time
+		vec.LogSlice(bandGains, bandGains)
+		for b, lg := range bandGains {
+			bandGains[b] = lg * l.netExp
 		}
+		vec.ExpSlice(bandGains, bandGains)
 	}
 	l.bands.Expand(gains, bandGains)
 	scale := l.boost
 	switch {
 	case l.gate == 1:
 		scale *= speech
+	case l.gate == 0.5:
+		scale *= float32(math.Sqrt(float64(speech)))
 	case l.gate > 0:
 		scale *= pow01(speech, l.gate)
 	}

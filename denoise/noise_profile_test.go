@@ -119,16 +119,18 @@ func TestLearnNoiseHeadStart(t *testing.T) {
 		{"clean/cmu_arctic/cmu_arctic_us_axb_a0005.wav", "noise/blanket/fireplace.wav"},
 	}
 	// The learned stage leans less on the noise estimate, so a profile
-	// gives it a smaller head start.
+	// gives it a smaller head start, and moves a file it cannot help by
+	// a little more either way.
 	for _, c := range []struct {
-		mode    Mode
-		minCold float64 // [dB]
-	}{{ModeClassic, 0.5}, {ModeLearned, 0.25}} {
-		t.Run(c.mode.String(), func(t *testing.T) { checkHeadStart(t, cases, c.mode, c.minCold) })
+		mode     Mode
+		minCold  float64 // least mean gain from the onset [dB]
+		tieSlack float64 // largest loss on one file from the onset [dB]
+	}{{ModeClassic, 0.5, 0.1}, {ModeLearned, 0.25, 0.2}} {
+		t.Run(c.mode.String(), func(t *testing.T) { checkHeadStart(t, cases, c.mode, c.minCold, c.tieSlack) })
 	}
 }
 
-func checkHeadStart(t *testing.T, cases []profileCase, mode Mode, minCold float64) {
+func checkHeadStart(t *testing.T, cases []profileCase, mode Mode, minCold, tieSlack float64) {
 	const rate, lead, snr = 16000, 16000, 5.0
 	var sumWhole, sumCold float64
 	for _, c := range cases {
@@ -160,7 +162,7 @@ func checkHeadStart(t *testing.T, cases []profileCase, mode Mode, minCold float6
 		assert.GreaterOrEqual(t, wholeOn, wholeOff-0.3, "%s + %s, whole file", c.speech, c.noise)
 		// Where the tracker is as good from the onset anyway (a steady
 		// train), the profile can only tie.
-		assert.GreaterOrEqual(t, coldOn, coldOff-0.1, "%s + %s, from onset", c.speech, c.noise)
+		assert.GreaterOrEqual(t, coldOn, coldOff-tieSlack, "%s + %s, from onset", c.speech, c.noise)
 		sumWhole += wholeOn - wholeOff
 		sumCold += coldOn - coldOff
 	}

@@ -37,9 +37,9 @@ func defaultTuning() tuning {
 		noiseWeight: 0.61, // of the unbiased estimate: the rule under-subtracts by 2 dB
 		release:     0.93,
 
-		learnedNetExp:     0.5,
+		learnedNetExp:     0.85,
 		learnedClassicExp: 0.5,
-		learnedGate:       1,
-		learnedBoost:      1.25,
+		learnedGate:       0.5,
+		learnedBoost:      1.45,
 	}
 }

@@ -9,11 +9,11 @@ import (
 // GainNet is the learned gain stage's network: per frame it maps a
 // feature vector to one gain per band and a speech probability.
 //
-//	x  = tanh(W_in·[features deltas] + b_in) (Hidden)
-//	h1 = GRU1(x, h1)                       (Hidden)
-//	h2 = GRU2(h1, h2)                      (Hidden)
-//	gains = σ(W_g·[x h1 h2] + b_g)         (Bands)
-//	speech = σ(W_v·[x h1 h2] + b_v)        (1)
+//	x  = tanh(W_in·[features deltas] + b_in)   (Hidden)
+//	h1 = GRU1(x, h1)                           (Hidden)
+//	h2 = GRU2(h1, h2)                          (Hidden)
+//	gains = σ(W_g·[x h1 h2] + b_g)             (Bands)
+//	speech = σ(W_v·[x h1 h2] + b_v)            (1)
 //
 // where deltas are the first Deltas features minus their values at the
 // previous Step (zero at the first Step of a stream). Feature

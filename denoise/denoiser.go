@@ -153,8 +153,9 @@ func (d *Denoiser) FrameSize() int { return d.hop }
 // the denoised input sample i-Latency(). It is the 20 ms analysis window
 // (an output sample depends on input up to a window later, so with any
 // chunking, even one sample at a time, no causal denoiser with this window
-// can do better than one sample less), plus in ModeLearned the network's
-// lookahead of one 10 ms hop: 30 ms in all.
+// can do better than one sample less). A network trained to hear one
+// frame ahead (train.py --lookahead 1; not the embedded one) would add a
+// 10 ms hop.
 func (d *Denoiser) Latency() int { return d.size + d.learned.lookahead()*d.hop }
 
 // LatencyDuration returns Latency as a duration.

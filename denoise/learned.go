@@ -155,7 +155,7 @@ func (l *learnedStage) computeFeatures(power, groupNoise, groupPresence []float3
 // applyGains writes the bin gains from the network's last step, given
 // the classical gains in gains. Up to 8 kHz, each bin's gain is
 //
-//	boost · speech^gate · G^netExp · C^classicExp,  at most 1,
+//	boost · speech^gate · G · C^classicExp,  at most 1,
 //
 // where G is the network's band gains raised to netExp and interpolated to
 // the bins, C the classical gain (which keeps per-bin detail below 4 kHz,
@@ -172,13 +172,9 @@ func (l *learnedStage) applyGains(gains []float32, floor float32) {
 	}
 	classic := l.classic[:covered]
 	copy(classic, gains)
-	bandGains := l.state.Gains // the network's output, free to change until its next step
-	switch {
-	case l.netExp == 2:
-		for b, g := range bandGains {
-			bandGains[b] = g * g
-		}
-	case l.netExp != 1: // g^e = exp(e·ln g), a slice at a time
+	// The network's output is free to change until its next step.
+	bandGains := l.state.Gains
+	if l.netExp != 1 { // g^e = exp(e·ln g), a slice at a time
 		vec.LogSlice(bandGains, bandGains)
 		for b, lg := range bandGains {
 			bandGains[b] = lg * l.netExp

@@ -254,8 +254,10 @@ func bandOracle(d *Denoiser, clean []float32, setting string) func(*learnedStage
 	spec := make([]complex64, st.Bins())
 	power := make([]float32, st.Bins())
 	cleanBands := make([]float32, learnedBands)
-	// Frame t of the Denoiser ends hop samples into frame t+1's window,
-	// and the network's gains are for the frame lookahead frames back.
+	// The Denoiser's first window is hop zeros then the first hop samples
+	// (as in TrainingFrames), so clean is padded the same way. With
+	// lookahead the network's first steps gain no frame yet, and later
+	// ones the frame before, with that frame's noisy band powers.
 	padded := make([]float32, d.size-d.hop+len(clean)+d.size)
 	copy(padded[d.size-d.hop:], clean)
 	frame := -d.learned.lookahead()
@@ -264,7 +266,6 @@ func bandOracle(d *Denoiser, clean []float32, setting string) func(*learnedStage
 	return func(l *learnedStage) {
 		bandPower := l.bandPower
 		if d.learned.lookahead() > 0 {
-			// The gains are for the previous frame: its noisy band powers.
 			copy(gainedPower, prevPower)
 			copy(prevPower, l.bandPower)
 			bandPower = gainedPower

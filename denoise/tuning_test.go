@@ -22,7 +22,8 @@ import (
 //
 //	HUSH_TUNE='; ddAlpha=0.95; xiMinDB=-20' HUSH_TUNE_MIX=/tmp/devmix go test ./denoise -run Tuning -v
 //
-// HUSH_TUNE_MIX names a mixture set made by "hush mix" to score as well.
+// HUSH_TUNE_MIX names a mixture set made by "hush mix" to score as well
+// (a relative path is taken from the repository's root).
 //
 // Besides the constants, a setting may name diagnostics: "noisy" scores
 // the input; "oracle" gives the classical stage the true noise spectrum;
@@ -47,10 +48,14 @@ func TestTuning(t *testing.T) {
 			}
 			ps = append(ps, pair{c, x})
 		}
+		require.NotEmpty(t, ps, "no scorable noisy/clean pairs under %s", dir)
 		return ps
 	}
 	sets := map[string][]pair{"vbd": load(filepath.Join(sharedData, "dev16k/vbd_pairs"))}
 	if m := os.Getenv("HUSH_TUNE_MIX"); m != "" {
+		if !filepath.IsAbs(m) { // as given from the repository's root
+			m = filepath.Join("..", m)
+		}
 		sets["mix"] = load(m)
 	}
 	var cleanFiles [][]float32

@@ -71,10 +71,8 @@ def main():
     val_idx, train_idx = order[:val], order[val:]
 
     model = GainNet(meta["features"], meta["bands"], args.hidden, args.deltas)
-    f_train = feats[train_idx]
-    if args.deltas:
-        d = f_train[:, :, :args.deltas]
-        f_train = np.concatenate([f_train, d - np.concatenate([d[:, :1], d[:, :-1]], axis=1)], axis=2)
+    # Statistics of the network's whole input, deltas included.
+    f_train = model.extend(torch.from_numpy(feats[train_idx])).numpy()
     f_train = f_train.reshape(-1, f_train.shape[-1])
     model.mean.copy_(torch.from_numpy(f_train.mean(0)))
     model.std.copy_(torch.from_numpy(f_train.std(0) + 1e-3))

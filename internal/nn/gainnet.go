@@ -49,6 +49,7 @@ func LoadGainNet(ts map[string]Tensor) (*GainNet, error) {
 	if !ok || len(gw.Shape) != 2 {
 		return nil, fmt.Errorf("%w: no 2-D tensor %q", ErrWeights, "gain.weight")
 	}
+	// Each delta is of a feature that is also an input: at most half the inputs.
 	deltas, err := loadCount(ts, "deltas", inputs/2)
 	if err != nil {
 		return nil, err

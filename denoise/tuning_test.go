@@ -70,6 +70,8 @@ func TestTuning(t *testing.T) {
 		tun := defaultTuning()
 		var hookScale func([]float32)
 		var mkGainHook []func() func([]float32)
+		hiPow, hiBand := float32(1), learnedBands
+		var bandSmooth float32
 		cfg := Config{SampleRate: 16000}
 		for _, kv := range strings.Fields(setting) {
 			name, val, _ := strings.Cut(kv, "=")
@@ -142,6 +144,12 @@ func TestTuning(t *testing.T) {
 				tun.learnedNetExp = float32(v)
 			case "classicExp":
 				tun.learnedClassicExp = float32(v)
+			case "hiPow": // exponent of the network's gains from band hiBand up
+				hiPow = float32(v)
+			case "hiBand":
+				hiBand = int(v)
+			case "bandSmooth": // one-pole smoothing of the network's band gains
+				bandSmooth = float32(v)
 			case "mode": // 1 learned, 2 classic
 				cfg.Mode = Mode(v)
 			default:
@@ -208,6 +216,18 @@ func TestTuning(t *testing.T) {
 						}
 						if strings.Contains(setting, "bandOracle") {
 							d.netHook = bandOracle(d, p.clean, setting)
+						}
+						if hiPow != 1 || bandSmooth != 0 {
+							prev := make([]float32, learnedBands)
+							d.netHook = func(l *learnedStage) {
+								for b := hiBand; b < learnedBands; b++ {
+									l.state.Gains[b] = pow01(l.state.Gains[b], hiPow)
+								}
+								for b, g := range l.state.Gains {
+									prev[b] = bandSmooth*prev[b] + (1-bandSmooth)*g
+									l.state.Gains[b] = prev[b]
+								}
+							}
 						}
 						if !strings.Contains(setting, "noisy") {
 							y = processAll(t, d, p.noisy, []int{4096})

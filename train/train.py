@@ -27,6 +27,48 @@ def load(data):
     return meta, feats, gains, speech
 
 
+# Third-octave bands from 150 Hz to 4.3 kHz, as the intelligibility
+# measures (STOI, ESTOI) analyse speech, each made of the learned bands
+# whose centres fall in it (band indices of denoise/learned.go).
+THIRD_OCTAVES = [[3], [4], [5], [6], [7, 8], [9], [10], [11, 12], [13, 14], [15, 16],
+                 [17, 18], [19, 20], [21, 22], [23, 24], [25, 26]]
+
+
+def third_octave_pool(bands):
+    p = torch.zeros(bands, len(THIRD_OCTAVES))
+    for j, members in enumerate(THIRD_OCTAVES):
+        p[members, j] = 1
+    return p
+
+
+def envelope_loss(pred_g, gains, feats, pool, window=38, step=4):
+    """1 - the ESTOI-like correlation of the enhanced band envelopes with the
+    clean ones: in windows of `window` frames (380 ms), each third-octave
+    band's amplitude envelope is centred and normalised over time, then each
+    frame's spectrum across bands, and the two are correlated. The clean
+    envelope is the ideal gain times the noisy one. Windows mostly of silent
+    frames (40 dB under the sequence's loudest) count for nothing."""
+    mask = (gains >= 0).float()
+    power = torch.pow(10.0, feats[..., :gains.shape[-1]]) * mask  # noisy band energy
+    clean = (power * gains.clamp(min=0) ** 2) @ pool
+    enh = (power * pred_g ** 2) @ pool
+    x = torch.sqrt(clean + 1e-12).unfold(1, window, step)  # (batch, windows, thirds, frames)
+    y = torch.sqrt(enh + 1e-12).unfold(1, window, step)
+    frame_e = clean.sum(-1)
+    active = (frame_e > 1e-4 * frame_e.amax(1, keepdim=True)) & (frame_e > 1e-9)
+    w = active.float().unfold(1, window, step).mean(-1)
+    w = torch.where(w >= 0.5, w, torch.zeros_like(w))
+
+    def norm(a, dim):
+        a = a - a.mean(dim, keepdim=True)
+        return a / (a.norm(dim=dim, keepdim=True) + 1e-8)
+
+    x = norm(norm(x, -1), -2)
+    y = norm(norm(y, -1), -2)
+    d = (x * y).sum(-2).mean(-1)  # per window: mean over frames of the column correlation
+    return (w * (1 - d)).sum() / w.sum().clamp(min=1)
+
+
 def loss_fn(pred_g, pred_v, gains, speech, cut_weight=2.0):
     mask = (gains >= 0).float()
     t = gains.clamp(min=0)
@@ -55,6 +97,8 @@ def main():
                     help="frames the network sees past the frame it gains (0 or 1)")
     ap.add_argument("--cut-weight", type=float, default=2.0,
                     help="weight of gain errors that cut speech, against 1 for those that leave noise")
+    ap.add_argument("--envelope-weight", type=float, default=0.0,
+                    help="weight of the ESTOI-like envelope correlation term of the loss")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     args = ap.parse_args()
@@ -87,13 +131,24 @@ def main():
         v = torch.from_numpy(np.ascontiguousarray(speech[idx, :t])).reshape(-1, args.seq)
         return f, g, v
 
-    def shift(pg, pv, g, v):
+    def shift(pg, pv, g, v, f):
         # With lookahead L, the output after frame t is the gain of frame
         # t-L: the network has heard L frames past the one it judges.
         la = args.lookahead
         if la == 0:
-            return pg, pv, g, v
-        return pg[:, la:], pv[:, la:], g[:, :-la], v[:, :-la]
+            return pg, pv, g, v, f
+        return pg[:, la:], pv[:, la:], g[:, :-la], v[:, :-la], f[:, :-la]
+
+    pool = third_octave_pool(meta["bands"])
+
+    def total_loss(pg, pv, g, v, f, report=False):
+        # The envelope term enters the graph only when it is weighted, so
+        # that the default recipe's arithmetic stays as it was.
+        loss, gl, vl = loss_fn(pg, pv, g, v, args.cut_weight)
+        if args.envelope_weight == 0 and not report:
+            return loss, gl, vl, None
+        el = envelope_loss(pg, g, f, pool)
+        return loss + args.envelope_weight * el, gl, vl, el
 
     tf, tg, tv = cut(train_idx)
     vf, vg, vv = cut(val_idx)
@@ -111,7 +166,7 @@ def main():
         for i in range(n // args.batch):
             b = perm[i * args.batch:(i + 1) * args.batch]
             pg, pv = model(tf[b])
-            loss, _, _ = loss_fn(*shift(pg, pv, tg[b], tv[b]), args.cut_weight)
+            loss, _, _, _ = total_loss(*shift(pg, pv, tg[b], tv[b], tf[b]))
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -121,9 +176,10 @@ def main():
         model.eval()
         with torch.no_grad():
             pg, pv = model(vf)
-            vl, vgl, vvl = loss_fn(*shift(pg, pv, vg, vv), args.cut_weight)
+            vl, vgl, vvl, vel = total_loss(*shift(pg, pv, vg, vv, vf), report=True)
         print(f"epoch {epoch + 1:3d}  train {total / (n // args.batch):.4f}  "
-              f"val {vl.item():.4f} (gain {vgl.item():.4f}, speech {vvl.item():.4f})  "
+              f"val {vl.item():.4f} (gain {vgl.item():.4f}, speech {vvl.item():.4f}, "
+              f"envelope {vel.item():.4f})  "
               f"{time.time() - start:.0f} s", flush=True)
 
     os.makedirs(args.out, exist_ok=True)

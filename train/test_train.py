@@ -1,0 +1,75 @@
+"""Checks of the training losses (PyTorch needed; not part of `go test`):
+
+    python3 -m unittest discover -s train -p 'test_*.py'
+"""
+import unittest
+
+import torch
+
+from train import THIRD_OCTAVES, envelope_loss, third_octave_pool
+
+BANDS = 32
+
+
+def example(batch=2, frames=120, seed=0):
+    """Random noisy band energies (as log10 features) and ideal gains with
+    a speech-like on/off envelope."""
+    g = torch.Generator().manual_seed(seed)
+    feats = torch.zeros(batch, frames, 3 * BANDS)
+    feats[..., :BANDS] = -4 + 2 * torch.rand(batch, frames, BANDS, generator=g)
+    on = (torch.arange(frames) // 15) % 2 == 0
+    gains = torch.rand(batch, frames, BANDS, generator=g) * 0.3
+    gains[:, on] += 0.6
+    return feats, gains
+
+
+class EnvelopeLossTest(unittest.TestCase):
+    def setUp(self):
+        self.pool = third_octave_pool(BANDS)
+
+    def test_pool_covers_each_band_once(self):
+        self.assertEqual(self.pool.shape, (BANDS, len(THIRD_OCTAVES)))
+        per_band = self.pool.sum(1)
+        self.assertTrue(torch.all(per_band <= 1))
+        self.assertEqual(int(per_band.sum()), sum(len(m) for m in THIRD_OCTAVES))
+
+    def test_ideal_gains_score_zero(self):
+        feats, gains = example()
+        self.assertLess(envelope_loss(gains, gains, feats, self.pool).item(), 1e-5)
+
+    def test_a_constant_gain_scores_like_the_noisy_input(self):
+        # A gain that is the same everywhere leaves every envelope's shape
+        # as it was, so its scale cannot matter; it must score worse than
+        # the ideal gains.
+        feats, gains = example()
+        a = envelope_loss(torch.full_like(gains, 1.0), gains, feats, self.pool).item()
+        b = envelope_loss(torch.full_like(gains, 0.1), gains, feats, self.pool).item()
+        self.assertAlmostEqual(a, b, places=4)
+        self.assertGreater(a, 0.05)
+
+    def test_closer_gains_score_better(self):
+        feats, gains = example()
+        noise = torch.rand(gains.shape, generator=torch.Generator().manual_seed(1))
+        far = envelope_loss(0.5 * gains + 0.5 * noise, gains, feats, self.pool).item()
+        near = envelope_loss(0.9 * gains + 0.1 * noise, gains, feats, self.pool).item()
+        self.assertLess(near, far)
+
+    def test_silent_streams_count_for_nothing(self):
+        feats, gains = example()
+        silent = torch.zeros_like(gains)
+        pred = torch.rand(gains.shape, requires_grad=True)
+        loss = envelope_loss(pred, silent, feats, self.pool)
+        self.assertEqual(loss.item(), 0)
+        loss.backward()
+        self.assertTrue(torch.all(torch.isfinite(pred.grad)))
+
+    def test_gradient_is_finite(self):
+        feats, gains = example()
+        pred = torch.rand(gains.shape, requires_grad=True)
+        envelope_loss(pred, gains, feats, self.pool).backward()
+        self.assertTrue(torch.all(torch.isfinite(pred.grad)))
+        self.assertGreater(pred.grad.abs().sum().item(), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()

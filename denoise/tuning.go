@@ -37,9 +37,9 @@ func defaultTuning() tuning {
 		noiseWeight: 0.61, // of the unbiased estimate: the rule under-subtracts by 2 dB
 		release:     0.93,
 
-		learnedNetExp:     0.85,
+		learnedNetExp:     1,
 		learnedClassicExp: 0.5,
-		learnedGate:       0.5,
-		learnedBoost:      1.45,
+		learnedGate:       0.7,
+		learnedBoost:      1.55,
 	}
 }

@@ -186,8 +186,6 @@ func (l *learnedStage) applyGains(gains []float32, floor float32) {
 	switch {
 	case l.gate == 1:
 		scale *= speech
-	case l.gate == 0.5:
-		scale *= float32(math.Sqrt(float64(speech)))
 	case l.gate > 0:
 		scale *= pow01(speech, l.gate)
 	}

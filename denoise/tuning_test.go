@@ -223,7 +223,11 @@ func TestTuning(t *testing.T) {
 						}
 						if hiPow != 1 || bandSmooth != 0 {
 							prev := make([]float32, learnedBands)
+							oracle := d.netHook // edits apply after an oracle's, if any
 							d.netHook = func(l *learnedStage) {
+								if oracle != nil {
+									oracle(l)
+								}
 								for b := hiBand; b < learnedBands; b++ {
 									l.state.Gains[b] = pow01(l.state.Gains[b], hiPow)
 								}

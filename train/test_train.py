@@ -6,7 +6,7 @@ import unittest
 
 import torch
 
-from train import THIRD_OCTAVES, envelope_loss, third_octave_pool
+from train import THIRD_OCTAVES, envelope_loss, stoi_loss, third_octave_pool
 
 BANDS = 32
 
@@ -67,6 +67,48 @@ class EnvelopeLossTest(unittest.TestCase):
         feats, gains = example()
         pred = torch.rand(gains.shape, requires_grad=True)
         envelope_loss(pred, gains, feats, self.pool).backward()
+        self.assertTrue(torch.all(torch.isfinite(pred.grad)))
+        self.assertGreater(pred.grad.abs().sum().item(), 0)
+
+
+class StoiLossTest(unittest.TestCase):
+    def setUp(self):
+        self.pool = third_octave_pool(BANDS)
+
+    def test_ideal_gains_score_zero(self):
+        feats, gains = example()
+        self.assertLess(stoi_loss(gains, gains, feats, self.pool).item(), 1e-5)
+
+    def test_a_band_s_scale_does_not_matter(self):
+        # Each third-octave band is scaled to the clean energy before it is
+        # compared, so gains that differ from third to third but not over
+        # time score alike, and worse than the ideal gains.
+        feats, gains = example()
+        tilt = self.pool @ torch.linspace(0.1, 1.0, len(THIRD_OCTAVES)) + (self.pool.sum(1) == 0)
+        a = stoi_loss(torch.ones_like(gains), gains, feats, self.pool).item()
+        b = stoi_loss(torch.ones_like(gains) * tilt, gains, feats, self.pool).item()
+        self.assertAlmostEqual(a, b, places=4)
+        self.assertGreater(a, 0.05)
+
+    def test_closer_gains_score_better(self):
+        feats, gains = example()
+        noise = torch.rand(gains.shape, generator=torch.Generator().manual_seed(1))
+        far = stoi_loss(0.5 * gains + 0.5 * noise, gains, feats, self.pool).item()
+        near = stoi_loss(0.9 * gains + 0.1 * noise, gains, feats, self.pool).item()
+        self.assertLess(near, far)
+
+    def test_silent_streams_count_for_nothing(self):
+        feats, gains = example()
+        pred = torch.rand(gains.shape, requires_grad=True)
+        loss = stoi_loss(pred, torch.zeros_like(gains), feats, self.pool)
+        self.assertEqual(loss.item(), 0)
+        loss.backward()
+        self.assertTrue(torch.all(torch.isfinite(pred.grad)))
+
+    def test_gradient_is_finite(self):
+        feats, gains = example()
+        pred = torch.rand(gains.shape, requires_grad=True)
+        stoi_loss(pred, gains, feats, self.pool).backward()
         self.assertTrue(torch.all(torch.isfinite(pred.grad)))
         self.assertGreater(pred.grad.abs().sum().item(), 0)
 

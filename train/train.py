@@ -41,31 +41,58 @@ def third_octave_pool(bands):
     return p
 
 
-def envelope_loss(pred_g, gains, feats, pool, window=38, step=4):
-    """1 - the ESTOI-like correlation of the enhanced band envelopes with the
-    clean ones: in windows of `window` frames (380 ms), each third-octave
-    band's amplitude envelope is centred and normalised over time, then each
-    frame's spectrum across bands, and the two are correlated. The clean
-    envelope is the ideal gain times the noisy one. Windows mostly of silent
-    frames (40 dB under the sequence's loudest) count for nothing."""
+def band_envelopes(pred_g, gains, feats, pool, window, step):
+    """The clean and enhanced third-octave amplitude envelopes, cut into
+    windows of `window` frames every `step` frames, as (batch, windows,
+    thirds, frames), and each window's weight: the share of its frames with
+    speech (within 40 dB of the sequence's loudest), or 0 where that share
+    is under a half. The clean envelope is the ideal gain times the noisy
+    one."""
     mask = (gains >= 0).float()
     power = torch.pow(10.0, feats[..., :gains.shape[-1]]) * mask  # noisy band energy
     clean = (power * gains.clamp(min=0) ** 2) @ pool
     enh = (power * pred_g ** 2) @ pool
-    x = torch.sqrt(clean + 1e-12).unfold(1, window, step)  # (batch, windows, thirds, frames)
+    x = torch.sqrt(clean + 1e-12).unfold(1, window, step)
     y = torch.sqrt(enh + 1e-12).unfold(1, window, step)
     frame_e = clean.sum(-1)
     active = (frame_e > 1e-4 * frame_e.amax(1, keepdim=True)) & (frame_e > 1e-9)
     w = active.float().unfold(1, window, step).mean(-1)
     w = torch.where(w >= 0.5, w, torch.zeros_like(w))
+    return x, y, w
 
-    def norm(a, dim):
-        a = a - a.mean(dim, keepdim=True)
-        return a / (a.norm(dim=dim, keepdim=True) + 1e-8)
 
-    x = norm(norm(x, -1), -2)
-    y = norm(norm(y, -1), -2)
+def centred_unit(a, dim):
+    a = a - a.mean(dim, keepdim=True)
+    return a / (a.norm(dim=dim, keepdim=True) + 1e-8)
+
+
+def envelope_loss(pred_g, gains, feats, pool, window=38, step=4):
+    """1 - the ESTOI-like correlation of the enhanced band envelopes with the
+    clean ones: in windows of `window` frames (380 ms), each third-octave
+    band's amplitude envelope is centred and normalised over time, then each
+    frame's spectrum across bands, and the two are correlated. Windows mostly
+    of silent frames count for nothing."""
+    x, y, w = band_envelopes(pred_g, gains, feats, pool, window, step)
+    x = centred_unit(centred_unit(x, -1), -2)
+    y = centred_unit(centred_unit(y, -1), -2)
     d = (x * y).sum(-2).mean(-1)  # per window: mean over frames of the column correlation
+    return (w * (1 - d)).sum() / w.sum().clamp(min=1)
+
+
+STOI_CLIP = 1 + 10 ** (15 / 20)  # STOI's bound on the enhanced envelope: -15 dB SDR
+
+
+def stoi_loss(pred_g, gains, feats, pool, window=38, step=4):
+    """1 - the STOI-like correlation: in each window, the enhanced envelope
+    of each third-octave band is scaled to the clean one's energy and
+    clipped at STOI_CLIP times it, then correlated with it over time; the
+    correlations are averaged over bands. Unlike envelope_loss, each band
+    counts on its own, so a band whose envelope follows the speech scores
+    well even where the spectrum across bands is off."""
+    x, y, w = band_envelopes(pred_g, gains, feats, pool, window, step)
+    y = y * (x.norm(dim=-1, keepdim=True) / (y.norm(dim=-1, keepdim=True) + 1e-8))
+    y = torch.minimum(y, STOI_CLIP * x)
+    d = (centred_unit(x, -1) * centred_unit(y, -1)).sum(-1).mean(-1)
     return (w * (1 - d)).sum() / w.sum().clamp(min=1)
 
 
@@ -99,6 +126,8 @@ def main():
                     help="weight of gain errors that cut speech, against 1 for those that leave noise")
     ap.add_argument("--envelope-weight", type=float, default=3.0,
                     help="weight of the ESTOI-like envelope correlation term of the loss")
+    ap.add_argument("--stoi-weight", type=float, default=0.0,
+                    help="weight of the STOI-like per-band correlation term of the loss")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     args = ap.parse_args()
@@ -142,13 +171,17 @@ def main():
     pool = third_octave_pool(meta["bands"])
 
     def total_loss(pg, pv, g, v, f, report=False):
-        # The envelope term enters the graph only when it is weighted, so
-        # that --envelope-weight 0 trains exactly as before it existed.
+        # Each correlation term enters the graph only when it is weighted,
+        # so that a weight of 0 trains exactly as before the term existed.
         loss, gl, vl = loss_fn(pg, pv, g, v, args.cut_weight)
-        if args.envelope_weight == 0 and not report:
-            return loss, gl, vl, None
-        el = envelope_loss(pg, g, f, pool)
-        return loss + args.envelope_weight * el, gl, vl, el
+        el = sl = None
+        if args.envelope_weight != 0 or report:
+            el = envelope_loss(pg, g, f, pool)
+            loss = loss + args.envelope_weight * el
+        if args.stoi_weight != 0 or report:
+            sl = stoi_loss(pg, g, f, pool)
+            loss = loss + args.stoi_weight * sl
+        return loss, gl, vl, el, sl
 
     tf, tg, tv = cut(train_idx)
     vf, vg, vv = cut(val_idx)
@@ -166,7 +199,7 @@ def main():
         for i in range(n // args.batch):
             b = perm[i * args.batch:(i + 1) * args.batch]
             pg, pv = model(tf[b])
-            loss, _, _, _ = total_loss(*shift(pg, pv, tg[b], tv[b], tf[b]))
+            loss, _, _, _, _ = total_loss(*shift(pg, pv, tg[b], tv[b], tf[b]))
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -176,10 +209,10 @@ def main():
         model.eval()
         with torch.no_grad():
             pg, pv = model(vf)
-            vl, vgl, vvl, vel = total_loss(*shift(pg, pv, vg, vv, vf), report=True)
+            vl, vgl, vvl, vel, vsl = total_loss(*shift(pg, pv, vg, vv, vf), report=True)
         print(f"epoch {epoch + 1:3d}  train {total / (n // args.batch):.4f}  "
               f"val {vl.item():.4f} (gain {vgl.item():.4f}, speech {vvl.item():.4f}, "
-              f"envelope {vel.item():.4f})  "
+              f"envelope {vel.item():.4f}, stoi {vsl.item():.4f})  "
               f"{time.time() - start:.0f} s", flush=True)
 
     os.makedirs(args.out, exist_ok=True)

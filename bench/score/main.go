@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	go run ./bench/score --work DIR [--sets vbd,mix] [-o bench/RESULTS.md] [--command TEXT]
+//	go run ./bench/score --work DIR [--sets vbd,mix] [-o bench/RESULTS.md] [--per-file FILE.tsv] [--command TEXT]
 //	go run ./bench/score lag REF.wav EST.wav   (print the delay of EST against REF)
 //
 // The work folder holds, for each set S: sets/S/clean/*.wav and
@@ -41,6 +41,7 @@ type config struct {
 	work       string
 	sets       []string
 	out        string
+	perFile    string // optional TSV of every file's scores
 	command    string
 	revision   string
 	workers    int
@@ -60,6 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.work, "work", "", "bench work folder `DIR`")
 	fs.StringVar(&sets, "sets", sets, "comma-separated sets to score (folders under DIR/sets)")
 	fs.StringVar(&cfg.out, "o", "bench/RESULTS.md", "markdown report `FILE`")
+	fs.StringVar(&cfg.perFile, "per-file", "", "also write every file's scores, one line per set, system and file, to `TSV`")
 	fs.StringVar(&cfg.command, "command", "", "command line recorded at the top of the report")
 	fs.StringVar(&cfg.revision, "revision", "", "code revision recorded at the top of the report")
 	fs.IntVar(&cfg.workers, "workers", runtime.NumCPU(), "files scored at once")
@@ -99,6 +101,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := writeFileAtomic(cfg.out, []byte(b.String())); err != nil {
 		fmt.Fprintf(stderr, "score: %v\n", err)
 		return 1
+	}
+	if cfg.perFile != "" {
+		var t strings.Builder
+		rep.writePerFile(&t)
+		if err := writeFileAtomic(cfg.perFile, []byte(t.String())); err != nil {
+			fmt.Fprintf(stderr, "score: %v\n", err)
+			return 1
+		}
 	}
 	fmt.Fprintf(stdout, "score: wrote %s (%d files scored in %.0fs)\n", cfg.out, rep.scored, rep.scoreTime.Seconds())
 	return 0

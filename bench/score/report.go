@@ -153,3 +153,30 @@ func (s *setResult) meanOf(sys string, m int, keep func(string) bool) float64 {
 	}
 	return mean(xs)
 }
+
+// writePerFile writes a header line, then one tab-separated line per set,
+// system and file, with the file's metrics in metricCols order (NaN where
+// one failed), for looking past the means: which files a system wins or
+// loses.
+func (r *report) writePerFile(w io.Writer) {
+	fmt.Fprint(w, "set\tsystem\tfile")
+	for _, c := range metricCols {
+		fmt.Fprintf(w, "\t%s", c.title)
+	}
+	fmt.Fprintln(w)
+	for _, s := range r.sets {
+		for _, sys := range s.systems {
+			for _, f := range s.files {
+				sc, ok := s.scores[sys][f]
+				if !ok {
+					continue
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s", s.name, sys, f)
+				for m, c := range metricCols {
+					fmt.Fprintf(w, "\t%.*f", c.digits+2, sc[m])
+				}
+				fmt.Fprintln(w)
+			}
+		}
+	}
+}

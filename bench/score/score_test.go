@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -73,6 +74,32 @@ func TestScoreWritesReport(t *testing.T) {
 	assert.Contains(t, line, "| 0 | 0.5 | 0.1250 |") // lag, time, RTF
 	// Clean passthrough: a copy with noise about 30 dB down.
 	assert.Regexp(t, `\| good \| \*\*[23][0-9]\.[0-9]+\*\* \| \*\*[23][0-9]\.[0-9]+\*\* \|`, rep[strings.Index(rep, "Clean passthrough"):])
+}
+
+func TestScoreWritesPerFileScores(t *testing.T) {
+	work := fakeWork(t)
+	dir := t.TempDir()
+	perFile := filepath.Join(dir, "per-file.tsv")
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"--work", work, "--sets", "s", "-o", filepath.Join(dir, "R.md"), "--per-file", perFile}, &stdout, &stderr)
+	require.Equal(t, 0, code, stderr.String())
+	b, err := os.ReadFile(perFile)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	// A header, then 2 files for each of noisy, good and late.
+	require.Len(t, lines, 1+3*2)
+	assert.Equal(t, "set\tsystem\tfile\tSI-SDR [dB]\tsegSNR [dB]\tSTOI\tESTOI", lines[0])
+	sisdr := map[string]float64{}
+	for _, l := range lines[1:] {
+		f := strings.Split(l, "\t")
+		require.Len(t, f, 7, l)
+		assert.Equal(t, "s", f[0])
+		v, err := strconv.ParseFloat(f[3], 64)
+		require.NoError(t, err, l)
+		sisdr[f[1]] += v / 2
+	}
+	// The good output, its noise 20 dB down, scores well above the input.
+	assert.Greater(t, sisdr["good"], sisdr["noisy"]+5)
 }
 
 func tableLine(text, prefix string) string {

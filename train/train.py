@@ -124,9 +124,9 @@ def main():
                     help="frames the network sees past the frame it gains (0 or 1)")
     ap.add_argument("--cut-weight", type=float, default=2.0,
                     help="weight of gain errors that cut speech, against 1 for those that leave noise")
-    ap.add_argument("--envelope-weight", type=float, default=3.0,
+    ap.add_argument("--envelope-weight", type=float, default=16.0,
                     help="weight of the ESTOI-like envelope correlation term of the loss")
-    ap.add_argument("--stoi-weight", type=float, default=0.0,
+    ap.add_argument("--stoi-weight", type=float, default=4.0,
                     help="weight of the STOI-like per-band correlation term of the loss")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=os.cpu_count())

@@ -79,7 +79,7 @@ class StoiLossTest(unittest.TestCase):
         feats, gains = example()
         self.assertLess(stoi_loss(gains, gains, feats, self.pool).item(), 1e-5)
 
-    def test_a_band_s_scale_does_not_matter(self):
+    def test_each_band_s_scale_does_not_matter(self):
         # Each third-octave band is scaled to the clean energy before it is
         # compared, so gains that differ from third to third but not over
         # time score alike, and worse than the ideal gains.

@@ -62,6 +62,7 @@ def band_envelopes(pred_g, gains, feats, pool, window, step):
 
 
 def centred_unit(a, dim):
+    """a less its mean along dim, scaled to unit norm along dim."""
     a = a - a.mean(dim, keepdim=True)
     return a / (a.norm(dim=dim, keepdim=True) + 1e-8)
 

@@ -23,19 +23,49 @@ def example(batch=2, frames=120, seed=0):
     return feats, gains
 
 
-class EnvelopeLossTest(unittest.TestCase):
+class CorrelationLossChecks:
+    """What both correlation terms must do; a subclass names the loss."""
+
+    loss = None  # set by each subclass, as staticmethod(the loss function)
+
     def setUp(self):
         self.pool = third_octave_pool(BANDS)
+
+    def test_ideal_gains_score_zero(self):
+        feats, gains = example()
+        self.assertLess(self.loss(gains, gains, feats, self.pool).item(), 1e-5)
+
+    def test_closer_gains_score_better(self):
+        feats, gains = example()
+        noise = torch.rand(gains.shape, generator=torch.Generator().manual_seed(1))
+        far = self.loss(0.5 * gains + 0.5 * noise, gains, feats, self.pool).item()
+        near = self.loss(0.9 * gains + 0.1 * noise, gains, feats, self.pool).item()
+        self.assertLess(near, far)
+
+    def test_silent_streams_count_for_nothing(self):
+        feats, gains = example()
+        pred = torch.rand(gains.shape, requires_grad=True)
+        loss = self.loss(pred, torch.zeros_like(gains), feats, self.pool)
+        self.assertEqual(loss.item(), 0)
+        loss.backward()
+        self.assertTrue(torch.all(torch.isfinite(pred.grad)))
+
+    def test_gradient_is_finite(self):
+        feats, gains = example()
+        pred = torch.rand(gains.shape, requires_grad=True)
+        self.loss(pred, gains, feats, self.pool).backward()
+        self.assertTrue(torch.all(torch.isfinite(pred.grad)))
+        self.assertGreater(pred.grad.abs().sum().item(), 0)
+
+
+class EnvelopeLossTest(CorrelationLossChecks, unittest.TestCase):
+    loss = staticmethod(envelope_loss)
 
     def test_pool_covers_each_band_once(self):
         self.assertEqual(self.pool.shape, (BANDS, len(THIRD_OCTAVES)))
         per_band = self.pool.sum(1)
         self.assertTrue(torch.all(per_band <= 1))
         self.assertEqual(int(per_band.sum()), sum(len(m) for m in THIRD_OCTAVES))
-
-    def test_ideal_gains_score_zero(self):
-        feats, gains = example()
-        self.assertLess(envelope_loss(gains, gains, feats, self.pool).item(), 1e-5)
 
     def test_a_constant_gain_scores_like_the_noisy_input(self):
         # A gain that is the same everywhere leaves every envelope's shape
@@ -47,37 +77,9 @@ class EnvelopeLossTest(unittest.TestCase):
         self.assertAlmostEqual(a, b, places=4)
         self.assertGreater(a, 0.05)
 
-    def test_closer_gains_score_better(self):
-        feats, gains = example()
-        noise = torch.rand(gains.shape, generator=torch.Generator().manual_seed(1))
-        far = envelope_loss(0.5 * gains + 0.5 * noise, gains, feats, self.pool).item()
-        near = envelope_loss(0.9 * gains + 0.1 * noise, gains, feats, self.pool).item()
-        self.assertLess(near, far)
 
-    def test_silent_streams_count_for_nothing(self):
-        feats, gains = example()
-        silent = torch.zeros_like(gains)
-        pred = torch.rand(gains.shape, requires_grad=True)
-        loss = envelope_loss(pred, silent, feats, self.pool)
-        self.assertEqual(loss.item(), 0)
-        loss.backward()
-        self.assertTrue(torch.all(torch.isfinite(pred.grad)))
-
-    def test_gradient_is_finite(self):
-        feats, gains = example()
-        pred = torch.rand(gains.shape, requires_grad=True)
-        envelope_loss(pred, gains, feats, self.pool).backward()
-        self.assertTrue(torch.all(torch.isfinite(pred.grad)))
-        self.assertGreater(pred.grad.abs().sum().item(), 0)
-
-
-class StoiLossTest(unittest.TestCase):
-    def setUp(self):
-        self.pool = third_octave_pool(BANDS)
-
-    def test_ideal_gains_score_zero(self):
-        feats, gains = example()
-        self.assertLess(stoi_loss(gains, gains, feats, self.pool).item(), 1e-5)
+class StoiLossTest(CorrelationLossChecks, unittest.TestCase):
+    loss = staticmethod(stoi_loss)
 
     def test_each_band_s_scale_does_not_matter(self):
         # Each third-octave band is scaled to the clean energy before it is
@@ -89,28 +91,6 @@ class StoiLossTest(unittest.TestCase):
         b = stoi_loss(torch.ones_like(gains) * tilt, gains, feats, self.pool).item()
         self.assertAlmostEqual(a, b, places=4)
         self.assertGreater(a, 0.05)
-
-    def test_closer_gains_score_better(self):
-        feats, gains = example()
-        noise = torch.rand(gains.shape, generator=torch.Generator().manual_seed(1))
-        far = stoi_loss(0.5 * gains + 0.5 * noise, gains, feats, self.pool).item()
-        near = stoi_loss(0.9 * gains + 0.1 * noise, gains, feats, self.pool).item()
-        self.assertLess(near, far)
-
-    def test_silent_streams_count_for_nothing(self):
-        feats, gains = example()
-        pred = torch.rand(gains.shape, requires_grad=True)
-        loss = stoi_loss(pred, torch.zeros_like(gains), feats, self.pool)
-        self.assertEqual(loss.item(), 0)
-        loss.backward()
-        self.assertTrue(torch.all(torch.isfinite(pred.grad)))
-
-    def test_gradient_is_finite(self):
-        feats, gains = example()
-        pred = torch.rand(gains.shape, requires_grad=True)
-        stoi_loss(pred, gains, feats, self.pool).backward()
-        self.assertTrue(torch.all(torch.isfinite(pred.grad)))
-        self.assertGreater(pred.grad.abs().sum().item(), 0)
 
 
 if __name__ == "__main__":

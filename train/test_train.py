@@ -6,7 +6,7 @@ import unittest
 
 import torch
 
-from train import THIRD_OCTAVES, envelope_loss, stoi_loss, third_octave_pool
+from train import THIRD_OCTAVES, envelope_loss, pick_device, stoi_loss, third_octave_pool
 
 BANDS = 32
 
@@ -91,6 +91,16 @@ class StoiLossTest(CorrelationLossChecks, unittest.TestCase):
         b = stoi_loss(torch.ones_like(gains) * tilt, gains, feats, self.pool).item()
         self.assertAlmostEqual(a, b, places=4)
         self.assertGreater(a, 0.05)
+
+
+class PickDeviceTest(unittest.TestCase):
+    def test_auto_takes_a_gpu_only_where_there_is_one(self):
+        want = "cuda" if torch.cuda.is_available() else "cpu"
+        self.assertEqual(pick_device("auto").type, want)
+
+    def test_a_named_device_is_kept(self):
+        self.assertEqual(pick_device("cpu").type, "cpu")
+        self.assertEqual(pick_device("cuda").type, "cuda")
 
 
 if __name__ == "__main__":

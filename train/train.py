@@ -7,6 +7,7 @@ embeds (denoise/model/gainnet.bin) and a parity vector for the Go test
 See train/README.md for the whole recipe.
 """
 import argparse
+import copy
 import json
 import math
 import os
@@ -110,6 +111,31 @@ def loss_fn(pred_g, pred_v, gains, speech, cut_weight=2.0):
     return g + 0.2 * v, g, v
 
 
+def pick_device(name):
+    """The torch device for --device: "auto" is CUDA where PyTorch sees a
+    GPU, else the CPU; any other name is taken as it is."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def export(model, vf, out, lookahead):
+    """Writes the weights Go embeds, and a parity vector: 60 frames of real
+    validation features through the unfolded PyTorch model, for the Go test
+    to reproduce. The parity vector is computed on the CPU whatever trained
+    the model, since GPUs may round the recurrent layers' products to TF32."""
+    os.makedirs(out, exist_ok=True)
+    tensors = folded_tensors(model)
+    tensors["lookahead"] = np.array([lookahead], dtype=np.float32)
+    write_tensors(os.path.join(out, "gainnet.bin"), tensors)
+    cpu_model = copy.deepcopy(model).cpu().eval()
+    with torch.no_grad():
+        x = vf[0, :60].unsqueeze(0).cpu()
+        pg, pv = cpu_model(x)
+    write_tensors(os.path.join(out, "parity.bin"), {
+        "features": x[0].numpy(), "gains": pg[0].numpy(), "speech": pv[0].numpy()})
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="train/work/data")
@@ -131,11 +157,20 @@ def main():
                     help="weight of the STOI-like per-band correlation term of the loss")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--device", default="cpu",
+                    help="cpu, cuda, or auto (cuda where PyTorch sees a GPU); a GPU rounds "
+                         "differently, so its weights differ from the CPU's, not their quality")
+    ap.add_argument("--every-epoch", action="store_true",
+                    help="write the weights after every epoch too, so that a stopped run keeps its last")
     args = ap.parse_args()
 
+    device = pick_device(args.device)
+    # cuBLAS needs a fixed workspace to repeat its results; set before first use.
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
-    torch.use_deterministic_algorithms(True)
+    # Some CUDA kernels have no deterministic form: there a warning, not a stop.
+    torch.use_deterministic_algorithms(True, warn_only=device.type != "cpu")
     rng = np.random.default_rng(args.seed)
 
     meta, feats, gains, speech = load(args.data)
@@ -169,7 +204,7 @@ def main():
             return pg, pv, g, v, f
         return pg[:, la:], pv[:, la:], g[:, :-la], v[:, :-la], f[:, :-la]
 
-    pool = third_octave_pool(meta["bands"])
+    pool = third_octave_pool(meta["bands"]).to(device)
 
     def total_loss(pg, pv, g, v, f, report=False):
         # Each correlation term enters the graph only when it is weighted,
@@ -184,19 +219,20 @@ def main():
             loss = loss + args.stoi_weight * sl
         return loss, gl, vl, el, sl
 
-    tf, tg, tv = cut(train_idx)
-    vf, vg, vv = cut(val_idx)
+    tf, tg, tv = (a.to(device) for a in cut(train_idx))
+    vf, vg, vv = (a.to(device) for a in cut(val_idx))
+    model.to(device)
     n = tf.shape[0]
     steps = args.epochs * (n // args.batch)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.05)
     print(f"{n} training sequences of {args.seq} frames, {vf.shape[0]} validation; "
-          f"{sum(p.numel() for p in model.parameters())} parameters; {steps} steps", flush=True)
+          f"{sum(p.numel() for p in model.parameters())} parameters; {steps} steps on {device}", flush=True)
     start = time.time()
     for epoch in range(args.epochs):
         model.train()
-        perm = torch.from_numpy(rng.permutation(n))
-        total = 0.0
+        perm = torch.from_numpy(rng.permutation(n)).to(device)
+        total = torch.zeros((), device=device)  # summed on the device: no wait for it each step
         for i in range(n // args.batch):
             b = perm[i * args.batch:(i + 1) * args.batch]
             pg, pv = model(tf[b])
@@ -206,28 +242,19 @@ def main():
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             sched.step()
-            total += loss.item()
+            total += loss.detach()
         model.eval()
         with torch.no_grad():
             pg, pv = model(vf)
             vl, vgl, vvl, vel, vsl = total_loss(*shift(pg, pv, vg, vv, vf), report=True)
-        print(f"epoch {epoch + 1:3d}  train {total / (n // args.batch):.4f}  "
+        print(f"epoch {epoch + 1:3d}  train {total.item() / (n // args.batch):.4f}  "
               f"val {vl.item():.4f} (gain {vgl.item():.4f}, speech {vvl.item():.4f}, "
               f"envelope {vel.item():.4f}, stoi {vsl.item():.4f})  "
               f"{time.time() - start:.0f} s", flush=True)
+        if args.every_epoch and epoch + 1 < args.epochs:
+            export(model, vf, args.out, args.lookahead)
 
-    os.makedirs(args.out, exist_ok=True)
-    model.eval()
-    tensors = folded_tensors(model)
-    tensors["lookahead"] = np.array([args.lookahead], dtype=np.float32)
-    write_tensors(os.path.join(args.out, "gainnet.bin"), tensors)
-    # Parity vector: 60 frames of real validation features through the
-    # unfolded PyTorch model, for the Go test to reproduce.
-    with torch.no_grad():
-        x = vf[0, :60].unsqueeze(0)
-        pg, pv = model(x)
-    write_tensors(os.path.join(args.out, "parity.bin"), {
-        "features": x[0].numpy(), "gains": pg[0].numpy(), "speech": pv[0].numpy()})
+    export(model, vf, args.out, args.lookahead)
     print(f"wrote {args.out}/gainnet.bin and parity.bin", flush=True)
 
 

@@ -48,6 +48,7 @@ type longResult struct {
 	earlyLoop, lastLoop   []float32 // output for loop longEarlyLoop and the last loop
 	firstSISDR, lastSISDR float64   // over the first and last minute [dB]
 	secondSISDR           float64   // over the second minute [dB]
+	middleSISDR           float64   // over the minute that starts halfway [dB]
 	firstRMS, lastRMS     float64   // level of the first and last minute
 	allocBytes            uint64    // allocated while streaming
 	sliceRTF              []float64 // real-time factor per tenth of the stream (benchmark only)
@@ -85,7 +86,9 @@ func longRun(t testing.TB, seconds int, timeSlices bool) longResult {
 	// Output positions, in input time (output index - Latency()).
 	res := longResult{earlyLoop: make([]float32, period), lastLoop: make([]float32, period)}
 	firstMin, secondMin, lastMin := make([]float32, minute), make([]float32, minute), make([]float32, minute)
+	middleMin := make([]float32, minute)
 	lastMinStart := loops*period - minute
+	middleMinStart := loops / 2 * period
 	lastLoopStart := (loops - 1) * period
 
 	in, out := make([]float32, hop), make([]float32, hop)
@@ -114,6 +117,9 @@ func longRun(t testing.TB, seconds int, timeSlices bool) longResult {
 			if j >= lastMinStart && j < lastMinStart+minute {
 				lastMin[j-lastMinStart] = v
 			}
+			if j >= middleMinStart && j < middleMinStart+minute {
+				middleMin[j-middleMinStart] = v
+			}
 			if j >= lastLoopStart && j < lastLoopStart+period {
 				res.lastLoop[j-lastLoopStart] = v
 			}
@@ -131,7 +137,7 @@ func longRun(t testing.TB, seconds int, timeSlices bool) longResult {
 		ref[i] = clean[i%period] // both minutes start on a loop boundary
 	}
 	res.firstSISDR, res.lastSISDR = metrics.SISDR(ref, firstMin), metrics.SISDR(ref, lastMin)
-	res.secondSISDR = metrics.SISDR(ref, secondMin)
+	res.secondSISDR, res.middleSISDR = metrics.SISDR(ref, secondMin), metrics.SISDR(ref, middleMin)
 	res.firstRMS, res.lastRMS = longRMS(firstMin), longRMS(lastMin)
 	return res
 }
@@ -151,17 +157,23 @@ func TestLongStreamStaysTheSame(t *testing.T) {
 	// nothing while streaming, the output of the last loop is that of an
 	// early one (the state converged and does not drift), and quality and
 	// level of the last minute equal those of the first (less the cold
-	// start's fraction of a dB) and of the second.
+	// start's fraction of a dB), of the second (less the network state's
+	// slow settling: 0.044 dB from the second minute to the eighth, after
+	// which the SI-SDR holds to 0.001 dB up to 30 minutes) and, in the
+	// full run, of the minute halfway.
 	minutes := 20
 	if testing.Short() {
 		minutes = 3
 	}
 	r := longRun(t, minutes*60, false)
-	t.Logf("%d min: SI-SDR first minute %.3f dB, second %.3f dB, last %.3f dB; level first %.3f dBFS, last %.3f dBFS; %d bytes allocated",
-		minutes, r.firstSISDR, r.secondSISDR, r.lastSISDR, longDB(r.firstRMS), longDB(r.lastRMS), r.allocBytes)
+	t.Logf("%d min: SI-SDR first minute %.3f dB, second %.3f dB, halfway %.4f dB, last %.4f dB; level first %.3f dBFS, last %.3f dBFS; %d bytes allocated",
+		minutes, r.firstSISDR, r.secondSISDR, r.middleSISDR, r.lastSISDR, longDB(r.firstRMS), longDB(r.lastRMS), r.allocBytes)
 	assert.Less(t, r.allocBytes, uint64(16<<10), "streaming must not allocate (the runtime may, a little)")
 	assert.InDelta(t, r.firstSISDR, r.lastSISDR, 0.5, "SI-SDR of the first and last minute [dB]")
-	assert.InDelta(t, r.secondSISDR, r.lastSISDR, 0.02, "SI-SDR of the second and last minute [dB]")
+	assert.InDelta(t, r.secondSISDR, r.lastSISDR, 0.1, "SI-SDR of the second and last minute [dB]")
+	if !testing.Short() {
+		assert.InDelta(t, r.middleSISDR, r.lastSISDR, 0.005, "SI-SDR of the minute halfway and the last [dB]")
+	}
 	assert.InDelta(t, longDB(r.firstRMS), longDB(r.lastRMS), 0.1, "level of the first and last minute [dB]")
 
 	var diff, ref float64

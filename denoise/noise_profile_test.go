@@ -120,15 +120,14 @@ func TestLearnNoiseHeadStart(t *testing.T) {
 	}
 	// The learned stage leans less on the noise estimate: from the speech
 	// onset it starts nearly as well without a profile as with one (the
-	// shipped network: 11.5 dB mean over these four without, 11.8 with),
-	// so the profile must only not hurt on average there, and may move a
-	// file it cannot help by a little either way (fireplace: 13.5 dB
-	// without, 13.2 with).
+	// shipped network: 11.7 dB mean over these four without, 12.1 with;
+	// each file gains, train.wav least: 9.41 to 9.48 dB), so less is
+	// asked of the profile there than in classic mode.
 	for _, c := range []struct {
 		mode     Mode
 		minCold  float64 // least mean gain from the onset [dB]
 		tieSlack float64 // largest loss on one file from the onset [dB]
-	}{{ModeClassic, 0.5, 0.1}, {ModeLearned, 0, 0.5}} {
+	}{{ModeClassic, 0.5, 0.1}, {ModeLearned, 0.2, 0.1}} {
 		t.Run(c.mode.String(), func(t *testing.T) { checkHeadStart(t, cases, c.mode, c.minCold, c.tieSlack) })
 	}
 }

@@ -12,7 +12,7 @@
 //
 // How much each frequency is noise is decided by one of two stages
 // (Config.Mode). The learned stage (ModeLearned) is a small recurrent
-// network, 62k weights embedded in the package, that reads features of the
+// network, 131k weights embedded in the package, that reads features of the
 // same STFT and the classical noise estimate and predicts a gain per band
 // and a speech probability; it tells speech from babble, clatter and other
 // noise that changes, which spectral gating cannot. The classic stage

@@ -159,8 +159,8 @@ func TestLongStreamStaysTheSame(t *testing.T) {
 	// level of the last minute equal those of the first (less the cold
 	// start's fraction of a dB), of the second (less the network state's
 	// slow settling: 0.044 dB from the second minute to the eighth, after
-	// which the SI-SDR holds to 0.001 dB up to 30 minutes) and, in the
-	// full run, of the minute halfway.
+	// which the SI-SDR held to 0.001 dB up to 30 minutes in runs of 3 to
+	// 30 minutes) and, in the full run, of the minute halfway.
 	minutes := 20
 	if testing.Short() {
 		minutes = 3

@@ -6,7 +6,7 @@ import unittest
 
 import torch
 
-from train import THIRD_OCTAVES, envelope_loss, pick_device, stoi_loss, third_octave_pool
+from train import THIRD_OCTAVES, envelope_loss, pick_device, reference_blas, stoi_loss, third_octave_pool
 
 BANDS = 32
 
@@ -101,6 +101,23 @@ class PickDeviceTest(unittest.TestCase):
     def test_a_named_device_is_kept(self):
         self.assertEqual(pick_device("cpu").type, "cpu")
         self.assertEqual(pick_device("cuda").type, "cuda")
+
+
+class ReferenceBlasTest(unittest.TestCase):
+    MAP = ("7f5124000000-7f5124100000 r-xp 00000000 fe:01 123 {}\n"
+           "7f5127000000-7f5127010000 r--p 00000000 fe:01 456 /usr/lib/x86_64-linux-gnu/libgomp.so.1\n"
+           "7ffd1000-7ffd2000 rw-p 00000000 00:00 0\n")
+
+    def test_the_reference_blas_is_found(self):
+        path = "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0"  # the file its link names
+        self.assertEqual(reference_blas(self.MAP.format(path)), path)
+
+    def test_openblas_is_not_reported(self):
+        path = "/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3"
+        self.assertIsNone(reference_blas(self.MAP.format(path)))
+
+    def test_an_empty_map_reports_nothing(self):
+        self.assertIsNone(reference_blas(""))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,11 @@ import unittest
 
 import torch
 
-from train import THIRD_OCTAVES, envelope_loss, pick_device, reference_blas, stoi_loss, third_octave_pool
+import numpy as np
+
+from model import GainNet
+from train import (THIRD_OCTAVES, envelope_loss, input_stats, pick_device, reference_blas, stoi_loss,
+                   third_octave_pool)
 
 BANDS = 32
 
@@ -101,6 +105,19 @@ class PickDeviceTest(unittest.TestCase):
     def test_a_named_device_is_kept(self):
         self.assertEqual(pick_device("cpu").type, "cpu")
         self.assertEqual(pick_device("cuda").type, "cuda")
+
+
+class InputStatsTest(unittest.TestCase):
+    def test_chunked_statistics_match_numpy_s(self):
+        rng = np.random.default_rng(0)
+        feats = (rng.standard_normal((7, 30, 6)) * [1, 2, 3, 4, 5, 6] + 10).astype(np.float32)
+        idx = np.array([5, 0, 3, 6, 1])
+        for deltas in (0, 2):
+            model = GainNet(6, 4, 8, deltas)
+            whole = model.extend(torch.from_numpy(feats[idx])).numpy().reshape(-1, 6 + deltas)
+            mean, std = input_stats(model, feats, idx, chunk=2)
+            np.testing.assert_allclose(mean, whole.mean(0), rtol=1e-5)
+            np.testing.assert_allclose(std, whole.std(0) + 1e-3, rtol=1e-4)
 
 
 class ReferenceBlasTest(unittest.TestCase):

@@ -113,6 +113,26 @@ def loss_fn(pred_g, pred_v, gains, speech, cut_weight=2.0):
     return g + 0.2 * v, g, v
 
 
+def input_stats(model, feats, idx, chunk=256):
+    """The mean and standard deviation (plus 1e-3) of the network's whole
+    input, deltas included, over the streams idx: summed in float64, a
+    chunk of streams at a time, so that a large training set needs no
+    second copy in memory."""
+    total = total_sq = None
+    count = 0
+    for i in range(0, len(idx), chunk):
+        f = model.extend(torch.from_numpy(feats[idx[i:i + chunk]])).numpy()
+        f = f.reshape(-1, f.shape[-1]).astype(np.float64)
+        if total is None:
+            total, total_sq = np.zeros(f.shape[1]), np.zeros(f.shape[1])
+        total += f.sum(0)
+        total_sq += (f * f).sum(0)
+        count += len(f)
+    mean = total / count
+    std = np.sqrt(np.maximum(total_sq / count - mean * mean, 0)) + 1e-3
+    return mean.astype(np.float32), std.astype(np.float32)
+
+
 def pick_device(name):
     """The torch device for --device: "auto" is CUDA where PyTorch sees a
     GPU, else the CPU; any other name is taken as it is."""
@@ -202,12 +222,9 @@ def main():
     val_idx, train_idx = order[:val], order[val:]
 
     model = GainNet(meta["features"], meta["bands"], args.hidden, args.deltas)
-    # Statistics of the network's whole input, deltas included.
-    f_train = model.extend(torch.from_numpy(feats[train_idx])).numpy()
-    f_train = f_train.reshape(-1, f_train.shape[-1])
-    model.mean.copy_(torch.from_numpy(f_train.mean(0)))
-    model.std.copy_(torch.from_numpy(f_train.std(0) + 1e-3))
-    del f_train
+    mean, std = input_stats(model, feats, train_idx)
+    model.mean.copy_(torch.from_numpy(mean))
+    model.std.copy_(torch.from_numpy(std))
 
     # Cut streams into sequences of --seq frames.
     t = meta["frames"] // args.seq * args.seq

@@ -102,23 +102,58 @@ func run(o options) error {
 		return err
 	}
 	frames := int(o.Seconds * 100)
-	type result struct{ feat, gain, speech []float32 }
-	results := make([]result, o.Streams)
+	// Each stream's arrays go straight to their place in the output files,
+	// so memory holds a few streams at a time however many are asked for.
+	// The files are written under temporary names and renamed when all is
+	// done: a stopped run leaves no set that looks complete.
+	outputs := []struct {
+		name  string
+		per   int // values per stream
+		file  *os.File
+		final string
+	}{
+		{name: "features.f32", per: frames * denoise.TrainingFeatures},
+		{name: "gains.f32", per: frames * denoise.TrainingBands},
+		{name: "speech.f32", per: frames},
+	}
+	for i := range outputs {
+		out := &outputs[i]
+		out.final = filepath.Join(o.Out, out.name)
+		f, err := os.Create(out.final + ".tmp")
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		out.file = f
+	}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	var firstErr error
 	var mu sync.Mutex
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+	}
 	for range runtime.NumCPU() {
 		wg.Go(func() {
+			var buf []byte
 			for i := range next {
 				rng := rand.New(rand.NewPCG(o.Seed, uint64(i)))
 				f, g, s, err := makeStream(rng, o, frames, speech, noiseByKind, kindNames)
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = fmt.Errorf("stream %d: %w", i, err)
+				if err != nil {
+					fail(fmt.Errorf("stream %d: %w", i, err))
+					continue
 				}
-				mu.Unlock()
-				results[i] = result{f, g, s}
+				for k, x := range [][]float32{f, g, s} {
+					out := outputs[k]
+					buf = encodeF32(buf[:0], x)
+					if _, err := out.file.WriteAt(buf, int64(i)*int64(out.per)*4); err != nil {
+						fail(fmt.Errorf("%s: %w", out.name, err))
+					}
+				}
 			}
 		})
 	}
@@ -131,21 +166,16 @@ func run(o options) error {
 	close(next)
 	wg.Wait()
 	if firstErr != nil {
+		for _, out := range outputs {
+			os.Remove(out.final + ".tmp")
+		}
 		return firstErr
 	}
-	for _, w := range []struct {
-		name string
-		get  func(r result) []float32
-	}{
-		{"features.f32", func(r result) []float32 { return r.feat }},
-		{"gains.f32", func(r result) []float32 { return r.gain }},
-		{"speech.f32", func(r result) []float32 { return r.speech }},
-	} {
-		var all []float32
-		for _, r := range results {
-			all = append(all, w.get(r)...)
+	for _, out := range outputs {
+		if err := out.file.Close(); err != nil {
+			return err
 		}
-		if err := writeF32(filepath.Join(o.Out, w.name), all); err != nil {
+		if err := os.Rename(out.final+".tmp", out.final); err != nil {
 			return err
 		}
 	}
@@ -446,10 +476,10 @@ func loadClips(dir string) ([]clip, error) {
 	return out, err
 }
 
-func writeF32(path string, x []float32) error {
-	b := make([]byte, 4*len(x))
-	for i, v := range x {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+// encodeF32 appends x to b as little-endian float32 values.
+func encodeF32(b []byte, x []float32) []byte {
+	for _, v := range x {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
 	}
-	return os.WriteFile(path, b, 0o644)
+	return b
 }

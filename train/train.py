@@ -176,7 +176,7 @@ def main():
     ap.add_argument("--out", default="denoise/model")
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--hidden", type=int, default=96)
-    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--seq", type=int, default=200, help="frames per training sequence")
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--deltas", type=int, default=0,

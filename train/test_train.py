@@ -4,9 +4,8 @@
 """
 import unittest
 
-import torch
-
 import numpy as np
+import torch
 
 from model import GainNet
 from train import (THIRD_OCTAVES, envelope_loss, input_stats, pick_device, reference_blas, stoi_loss,
@@ -108,7 +107,7 @@ class PickDeviceTest(unittest.TestCase):
 
 
 class InputStatsTest(unittest.TestCase):
-    def test_chunked_statistics_match_numpy_s(self):
+    def test_chunked_statistics_match_numpy(self):
         rng = np.random.default_rng(0)
         feats = (rng.standard_normal((7, 30, 6)) * [1, 2, 3, 4, 5, 6] + 10).astype(np.float32)
         idx = np.array([5, 0, 3, 6, 1])

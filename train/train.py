@@ -118,13 +118,12 @@ def input_stats(model, feats, idx, chunk=256):
     input, deltas included, over the streams idx: summed in float64, a
     chunk of streams at a time, so that a large training set needs no
     second copy in memory."""
-    total = total_sq = None
+    width = feats.shape[-1] + model.deltas
+    total, total_sq = np.zeros(width), np.zeros(width)
     count = 0
     for i in range(0, len(idx), chunk):
         f = model.extend(torch.from_numpy(feats[idx[i:i + chunk]])).numpy()
-        f = f.reshape(-1, f.shape[-1]).astype(np.float64)
-        if total is None:
-            total, total_sq = np.zeros(f.shape[1]), np.zeros(f.shape[1])
+        f = f.reshape(-1, width).astype(np.float64)
         total += f.sum(0)
         total_sq += (f * f).sum(0)
         count += len(f)
@@ -145,7 +144,7 @@ def reference_blas(maps_text):
     """The path of Debian's reference BLAS if the process map (the text of
     /proc/self/maps) shows it loaded, else None. PyTorch from Debian calls
     whichever libblas.so.3 the system provides; the reference one makes
-    CPU training about six times slower than OpenBLAS."""
+    CPU training five to six times slower than OpenBLAS."""
     for line in maps_text.splitlines():
         fields = line.split()
         if fields and "/blas/libblas.so" in fields[-1]:
@@ -201,11 +200,12 @@ def main():
     device = pick_device(args.device)
     if device.type == "cpu":
         try:
-            slow = reference_blas(open("/proc/self/maps").read())
+            with open("/proc/self/maps") as maps:
+                slow = reference_blas(maps.read())
         except OSError:  # not Linux
             slow = None
         if slow:
-            print(f"note: PyTorch uses the reference BLAS ({slow}); training runs about six "
+            print(f"note: PyTorch uses the reference BLAS ({slow}); training runs five to six "
                   "times faster with OpenBLAS: apt-get install libopenblas0-openmp", flush=True)
     # cuBLAS needs a fixed workspace to repeat its results; set before first use.
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")

@@ -3,9 +3,7 @@ package denoise
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"testing"
@@ -15,31 +13,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hushaudio/hush/internal/metrics"
+	"github.com/hushaudio/hush/internal/testaudio"
 )
 
 // longLoop returns a speech+noise mixture and its clean speech at 16 kHz
-// to be looped: a VoiceBank+DEMAND pair from the shared data when present,
-// otherwise syllable-like harmonic bursts in steady noise.
+// to be looped: the VoiceBank+DEMAND pair in testdata, so that the test
+// measures the same real recording in a bare clone as beside the shared
+// data.
 func longLoop(t testing.TB) (noisy, clean []float32) {
-	dir := filepath.Join(sharedData, "dev16k/vbd_pairs")
-	if _, err := os.Stat(dir); err == nil {
-		noisy, _ = readMono(t, filepath.Join(dir, "noisy/p232_002.wav"))
-		clean, _ = readMono(t, filepath.Join(dir, "clean/p232_002.wav"))
-		return noisy, clean
-	}
-	const rate, n = 16000, 3 * 16000
-	rng := rand.New(rand.NewPCG(5, 6))
-	noisy, clean = make([]float32, n), make([]float32, n)
-	for i := range n {
-		ts := float64(i) / rate
-		env := math.Max(0, math.Sin(2*math.Pi*2.5*ts))
-		var v float64
-		for h := 1; h <= 10; h++ {
-			v += math.Sin(2*math.Pi*140*float64(h)*ts) / float64(h)
-		}
-		clean[i] = float32(0.15 * env * v)
-		noisy[i] = clean[i] + float32(0.03*rng.NormFloat64())
-	}
+	noisy, _ = testaudio.ReadMono(t, testaudio.Testdata(t, "noisy_example.wav"))
+	clean, _ = testaudio.ReadMono(t, testaudio.Testdata(t, "clean_example.wav"))
 	return noisy, clean
 }
 

@@ -1,10 +1,8 @@
 package denoise
 
 import (
-	"errors"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,11 +11,8 @@ import (
 
 	"github.com/hushaudio/hush/internal/metrics"
 	"github.com/hushaudio/hush/internal/mix"
-	"github.com/hushaudio/hush/internal/wav"
+	"github.com/hushaudio/hush/internal/testaudio"
 )
-
-// profileData is the shared development audio, from this package's folder.
-const profileData = "../../shared/data/dev16k"
 
 func profileWhiteNoise(n int, rms float64, seed uint64) []float32 {
 	rng := rand.New(rand.NewPCG(seed, 7))
@@ -35,7 +30,7 @@ func TestLearnNoiseTooShort(t *testing.T) {
 	err = d.LearnNoise(make([]float32, window-1))
 	require.ErrorIs(t, err, ErrNoiseTooShort)
 	assert.Contains(t, err.Error(), "319 samples")
-	assert.Contains(t, err.Error(), "need at least 320 (20ms at 16000 Hz)")
+	assert.Contains(t, err.Error(), "need at least 320 (20 ms at 16000 Hz)")
 
 	bad := profileWhiteNoise(window*2, 0.01, 1)
 	bad[window] = float32(math.NaN())
@@ -52,17 +47,17 @@ func TestLearnNoiseSetsLevel(t *testing.T) {
 	for _, rate := range []int{8000, 16000, 48000} {
 		d, err := New(Config{SampleRate: rate})
 		require.NoError(t, err)
-		assert.Equal(t, -120.0, d.NoiseLevel())
+		assert.Equal(t, -120.0, d.NoiseLevel(0))
 		noise := profileWhiteNoise(rate/2, 0.01, 2) // -40 dBFS
 		require.NoError(t, d.LearnNoise(noise))
-		assert.InDelta(t, -40, d.NoiseLevel(), 0.5, "%d Hz after LearnNoise", rate)
+		assert.InDelta(t, -40, d.NoiseLevel(0), 0.5, "%d Hz after LearnNoise", rate)
 
 		out := make([]float32, rate/10)
 		d.Process(out, profileWhiteNoise(rate/10, 0.01, 3))
-		assert.InDelta(t, -40, d.NoiseLevel(), 1.5, "%d Hz after 100 ms of the same noise", rate)
+		assert.InDelta(t, -40, d.NoiseLevel(0), 1.5, "%d Hz after 100 ms of the same noise", rate)
 
 		d.Reset()
-		assert.Equal(t, -120.0, d.NoiseLevel(), "Reset forgets the profile")
+		assert.Equal(t, -120.0, d.NoiseLevel(0), "Reset forgets the profile")
 	}
 }
 
@@ -73,14 +68,14 @@ func TestLearnNoiseMidStreamAndNaN(t *testing.T) {
 	require.NoError(t, err)
 	out := make([]float32, 8000)
 	d.Process(out, profileWhiteNoise(8000, 0.1, 4)) // -20 dBFS
-	assert.InDelta(t, -20, d.NoiseLevel(), 4, "the tracker's own estimate")
+	assert.InDelta(t, -20, d.NoiseLevel(0), 4, "the tracker's own estimate")
 
 	quiet := profileWhiteNoise(8000, 0.001, 5) // -60 dBFS
 	quiet[4000] = float32(math.NaN())
 	require.NoError(t, d.LearnNoise(quiet))
-	assert.InDelta(t, -60, d.NoiseLevel(), 0.5)
+	assert.InDelta(t, -60, d.NoiseLevel(0), 0.5)
 	d.Process(out, profileWhiteNoise(8000, 0.001, 6))
-	assert.InDelta(t, -60, d.NoiseLevel(), 1.5)
+	assert.InDelta(t, -60, d.NoiseLevel(0), 1.5)
 	for _, v := range out {
 		require.False(t, math.IsNaN(float64(v)))
 	}
@@ -94,7 +89,7 @@ func TestLearnNoiseDoesNotAllocate(t *testing.T) {
 	allocs := testing.AllocsPerRun(20, func() {
 		require.NoError(t, d.LearnNoise(noise))
 		d.Process(out, noise[:480])
-		_ = d.NoiseLevel()
+		_ = d.NoiseLevel(0)
 	})
 	assert.Zero(t, allocs)
 }
@@ -109,9 +104,6 @@ type profileCase struct{ speech, noise string }
 // lead, so the profile can only help a little), and processing starts at
 // the speech (the profile came from elsewhere, e.g. hush clean --noise).
 func TestLearnNoiseHeadStart(t *testing.T) {
-	if _, err := os.Stat(profileData); err != nil {
-		t.Skip("shared development audio not present")
-	}
 	cases := []profileCase{
 		{"clean/cmu_arctic/cmu_arctic_us_aew_a0001.wav", "noise/blanket/rain.wav"},
 		{"clean/cmu_arctic/cmu_arctic_us_axb_a0004.wav", "noise/speech_commands_bg/running_tap.wav"},
@@ -136,8 +128,8 @@ func checkHeadStart(t *testing.T, cases []profileCase, mode Mode, minCold, tieSl
 	const rate, lead, snr = 16000, 16000, 5.0
 	var sumWhole, sumCold float64
 	for _, c := range cases {
-		speech := profileRead(t, filepath.Join(profileData, c.speech), rate)
-		noise := profileRead(t, filepath.Join(profileData, c.noise), rate)
+		speech := profileRead(t, "dev16k/"+c.speech, rate)
+		noise := profileRead(t, "dev16k/"+c.noise, rate)
 		padded := append(make([]float32, lead), speech...)
 		m, err := mix.Mix(padded, noise, 0, snr, rate)
 		require.NoError(t, err)
@@ -174,14 +166,30 @@ func checkHeadStart(t *testing.T, cases []profileCase, mode Mode, minCold, tieSl
 	assert.Greater(t, sumCold/n, minCold)
 }
 
-func profileRead(t *testing.T, path string, rate int) []float32 {
+// profileRead reads a mono file of the shared recordings at rate, or
+// skips the test when they are absent.
+func profileRead(t *testing.T, rel string, rate int) []float32 {
 	t.Helper()
-	x, f, err := wav.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("%s not present", path)
-	}
-	require.NoError(t, err)
-	require.Equal(t, rate, f.SampleRate, path)
-	require.Equal(t, 1, f.Channels, path)
+	x, r := testaudio.ReadMono(t, testaudio.SharedData(t, rel))
+	require.Equal(t, rate, r, rel)
 	return x
+}
+
+// Each channel learns its own channel of an interleaved profile; above
+// 48 kHz the profile is resampled to the processing rate, where white
+// noise of RMS 0.1 reads about -20 dBFS minus the half of its power above
+// 24 kHz: about -23 dBFS.
+func TestLearnNoisePerChannelAndResampled(t *testing.T) {
+	d := newDenoiser(t, Config{SampleRate: 16000, Channels: 2})
+	require.NoError(t, d.LearnNoise(interleave(profileWhiteNoise(8000, 0.01, 3), profileWhiteNoise(8000, 0.1, 4))))
+	assert.InDelta(t, -40, d.NoiseLevel(0), 0.5)
+	assert.InDelta(t, -20, d.NoiseLevel(1), 0.5)
+	assert.ErrorIs(t, d.LearnNoise(make([]float32, 999)), ErrPartialFrame)
+	assert.ErrorIs(t, d.LearnNoise(make([]float32, 100)), ErrNoiseTooShort)
+
+	d = newDenoiser(t, Config{SampleRate: 96000})
+	assert.Equal(t, -120.0, d.NoiseLevel(0))
+	require.NoError(t, d.LearnNoise(noiseSignal(48000, 61)))
+	assert.InDelta(t, -23, d.NoiseLevel(0), 1)
+	assert.ErrorIs(t, d.LearnNoise(make([]float32, 100)), ErrNoiseTooShort)
 }

@@ -2,9 +2,7 @@ package denoise
 
 import (
 	"math"
-	"os"
 	"path/filepath"
-	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,34 +10,13 @@ import (
 
 	"github.com/hushaudio/hush/internal/metrics"
 	"github.com/hushaudio/hush/internal/mix"
-	"github.com/hushaudio/hush/internal/wav"
+	"github.com/hushaudio/hush/internal/testaudio"
 )
-
-// sharedData is the project's development audio, beside the repository.
-const sharedData = "../../shared/data"
-
-func readMono(t testing.TB, path string) ([]float32, int) {
-	t.Helper()
-	x, f, err := wav.ReadFile(path)
-	require.NoError(t, err)
-	require.Equal(t, 1, f.Channels, path)
-	return x, f.SampleRate
-}
-
-func wavFiles(t testing.TB, dir string) []string {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.wav"))
-	require.NoError(t, err)
-	sort.Strings(files)
-	return files
-}
 
 func denoiseFile(t testing.TB, x []float32, rate int, cfg Config) []float32 {
 	t.Helper()
 	cfg.SampleRate = rate
-	d, err := New(cfg)
-	require.NoError(t, err)
-	return processAll(t, d, x, []int{4096})
+	return processAll(t, newDenoiser(t, cfg), x, []int{4096})
 }
 
 type scores struct{ sisdr, segsnr, stoi, estoi float64 }
@@ -54,18 +31,15 @@ func score(t testing.TB, clean, est []float32, rate int) scores {
 }
 
 func TestImprovesVoiceBankPairs(t *testing.T) {
-	dir := filepath.Join(sharedData, "dev16k/vbd_pairs")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("shared data not present:", err)
-	}
+	dir := testaudio.SharedData(t, "dev16k/vbd_pairs")
 	for _, mode := range []Mode{ModeLearned, ModeClassic} {
 		t.Run(mode.String(), func(t *testing.T) {
 			var noisy, enhanced scores
-			files := wavFiles(t, filepath.Join(dir, "noisy"))
+			files := testaudio.WAVFiles(t, filepath.Join(dir, "noisy"))
 			require.Len(t, files, 23)
 			for _, f := range files {
-				x, rate := readMono(t, f)
-				clean, _ := readMono(t, filepath.Join(dir, "clean", filepath.Base(f)))
+				x, rate := testaudio.ReadMono(t, f)
+				clean, _ := testaudio.ReadMono(t, filepath.Join(dir, "clean", filepath.Base(f)))
 				y := denoiseFile(t, x, rate, Config{Mode: mode})
 				n, e := score(t, clean, x, rate), score(t, clean, y, rate)
 				noisy.add(n, 23)
@@ -98,13 +72,10 @@ func (s *scores) add(o scores, n float64) {
 }
 
 func TestCleanSpeechPassesNearlyUntouched(t *testing.T) {
-	dir := filepath.Join(sharedData, "dev16k/clean")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("shared data not present:", err)
-	}
+	dir := testaudio.SharedData(t, "dev16k/clean")
 	var files []string
 	for _, sub := range []string{"cmu_arctic", "asterisk_en_Allison_F", "asterisk_it_Carlo_M"} {
-		for _, f := range wavFiles(t, filepath.Join(dir, sub)) {
+		for _, f := range testaudio.WAVFiles(t, filepath.Join(dir, sub)) {
 			// The prompt sets include a few pure signalling tones; a steady
 			// tone is exactly what a noise suppressor is meant to remove,
 			// so they are no test of speech passing through.
@@ -126,7 +97,7 @@ func checkCleanPassthrough(t *testing.T, files []string, mode Mode) {
 	worstFile := ""
 	below20 := 0
 	for _, f := range files {
-		x, rate := readMono(t, f)
+		x, rate := testaudio.ReadMono(t, f)
 		y := denoiseFile(t, x, rate, Config{Mode: mode})
 		s := metrics.SISDR(x, y)
 		mean += s / float64(len(files))
@@ -155,14 +126,11 @@ func checkCleanPassthrough(t *testing.T, files []string, mode Mode) {
 }
 
 func TestSpeechProbabilityFollowsSpeech(t *testing.T) {
-	dir := filepath.Join(sharedData, "dev16k/vbd_pairs")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("shared data not present:", err)
-	}
+	dir := testaudio.SharedData(t, "dev16k/vbd_pairs")
 	var speech, pause []float64
-	for _, f := range wavFiles(t, filepath.Join(dir, "noisy"))[:8] {
-		x, rate := readMono(t, f)
-		clean, _ := readMono(t, filepath.Join(dir, "clean", filepath.Base(f)))
+	for _, f := range testaudio.WAVFiles(t, filepath.Join(dir, "noisy"))[:8] {
+		x, rate := testaudio.ReadMono(t, f)
+		clean, _ := testaudio.ReadMono(t, filepath.Join(dir, "clean", filepath.Base(f)))
 		d, err := New(Config{SampleRate: rate})
 		require.NoError(t, err)
 		hop := d.FrameSize()
@@ -184,9 +152,9 @@ func TestSpeechProbabilityFollowsSpeech(t *testing.T) {
 			}
 			switch {
 			case energy[i] > peak/30:
-				speech = append(speech, float64(d.SpeechProbability()))
+				speech = append(speech, float64(d.SpeechProbability(0)))
 			case energy[i] < peak/3000:
-				pause = append(pause, float64(d.SpeechProbability()))
+				pause = append(pause, float64(d.SpeechProbability(0)))
 			}
 		}
 	}
@@ -204,15 +172,12 @@ func TestSpeechProbabilityFollowsSpeech(t *testing.T) {
 }
 
 func TestNoLevelLossOnCleanSpeech(t *testing.T) {
-	dir := filepath.Join(sharedData, "dev16k/vbd_pairs/clean")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("shared data not present:", err)
-	}
+	dir := testaudio.SharedData(t, "dev16k/vbd_pairs/clean")
 	for _, mode := range []Mode{ModeLearned, ModeClassic} {
 		var mean, worst float64
-		files := wavFiles(t, dir)
+		files := testaudio.WAVFiles(t, dir)
 		for _, f := range files {
-			x, rate := readMono(t, f)
+			x, rate := testaudio.ReadMono(t, f)
 			y := denoiseFile(t, x, rate, Config{Mode: mode})
 			px, _, err := mix.ActiveLevel(x, rate)
 			require.NoError(t, err)

@@ -4,19 +4,18 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hushaudio/hush/dsp/resample"
+	"github.com/hushaudio/hush/internal/testaudio"
 )
 
 // robustFullScale returns full-scale test signals of n samples at rate:
-// square waves, clipped noise, and speech (from the shared data, when
-// present) driven 12 dB into clipping over steady noise.
+// square waves, clipped noise, and speech (the clean example in testdata)
+// driven 12 dB into clipping over steady noise.
 func robustFullScale(t testing.TB, rate, n int) map[string][]float32 {
 	sig := map[string][]float32{}
 	for _, f := range []float64{50, 440, 1000, 3000} {
@@ -37,22 +36,19 @@ func robustFullScale(t testing.TB, rate, n int) map[string][]float32 {
 	}
 	sig["clipped noise"] = x
 
-	path := filepath.Join(sharedData, "dev16k/vbd_pairs/clean/p232_002.wav")
-	if _, err := os.Stat(path); err == nil {
-		speech, srate := readMono(t, path)
-		if srate != rate {
-			var err error
-			speech, err = resample.Resample(nil, speech, srate, rate)
-			require.NoError(t, err)
-		}
-		peak := robustPeak(speech)
-		x := make([]float32, n)
-		for i := range x {
-			v := 4*speech[i%len(speech)]/float32(peak) + 0.05*float32(rng.NormFloat64())
-			x[i] = max(-1, min(1, v))
-		}
-		sig["speech clipped"] = x
+	speech, srate := testaudio.ReadMono(t, testaudio.Testdata(t, "clean_example.wav"))
+	if srate != rate {
+		var err error
+		speech, err = resample.Resample(nil, speech, srate, rate)
+		require.NoError(t, err)
 	}
+	peak := robustPeak(speech)
+	x = make([]float32, n)
+	for i := range x {
+		v := 4*speech[i%len(speech)]/float32(peak) + 0.05*float32(rng.NormFloat64())
+		x[i] = max(-1, min(1, v))
+	}
+	sig["speech clipped"] = x
 	return sig
 }
 

@@ -13,10 +13,10 @@ const streamChunk = 1024
 // error before a Reader gives up with io.ErrNoProgress (as bufio does).
 const maxEmptyReads = 100
 
-// pcmStream is the state shared by Reader and Writer: a Multi, the bytes of
-// an incomplete frame, and the delay still to drop.
+// pcmStream is the state shared by Reader and Writer: a Denoiser, the
+// bytes of an incomplete frame, and the delay still to drop.
 type pcmStream struct {
-	m          *Multi
+	d          *Denoiser
 	frameBytes int
 	raw        []byte // input bytes, the first rawLen not yet denoised
 	rawLen     int
@@ -25,14 +25,15 @@ type pcmStream struct {
 	skip       int     // frames of the delay still to drop
 }
 
-func newPCMStream(cfg Config, channels int) (pcmStream, error) {
-	m, err := NewMulti(cfg, channels)
+func newPCMStream(cfg Config) (pcmStream, error) {
+	d, err := New(cfg)
 	if err != nil {
 		return pcmStream{}, err
 	}
-	frames := max(streamChunk, m.Latency())
+	channels := d.cfg.Channels
+	frames := max(streamChunk, d.Latency())
 	s := pcmStream{
-		m:          m,
+		d:          d,
 		frameBytes: 2 * channels,
 		raw:        make([]byte, streamChunk*2*channels),
 		samples:    make([]int16, frames*channels),
@@ -43,9 +44,9 @@ func newPCMStream(cfg Config, channels int) (pcmStream, error) {
 }
 
 func (s *pcmStream) reset() {
-	s.m.Reset()
+	s.d.Reset()
 	s.rawLen = 0
-	s.skip = s.m.Latency()
+	s.skip = s.d.Latency()
 }
 
 // denoise converts the complete frames in raw, keeps the bytes of an
@@ -53,11 +54,11 @@ func (s *pcmStream) reset() {
 // to drop), in a buffer reused by the next call.
 func (s *pcmStream) denoise() []byte {
 	frames := s.rawLen / s.frameBytes
-	x := s.samples[:frames*s.m.Channels()]
+	x := s.samples[:frames*s.d.cfg.Channels]
 	for i := range x {
 		x[i] = int16(binary.LittleEndian.Uint16(s.raw[2*i:]))
 	}
-	s.m.ProcessInt16(x, x)
+	s.d.ProcessInt16(x, x)
 	used := frames * s.frameBytes
 	s.rawLen = copy(s.raw, s.raw[used:s.rawLen])
 	return s.encode(x)
@@ -65,14 +66,15 @@ func (s *pcmStream) denoise() []byte {
 
 // tail ends the stream and returns the encoded samples still held.
 func (s *pcmStream) tail() []byte {
-	n := s.m.FlushInt16(s.samples)
+	n := s.d.DrainInt16(s.samples)
 	return s.encode(s.samples[:n])
 }
 
 func (s *pcmStream) encode(x []int16) []byte {
-	drop := min(s.skip, len(x)/s.m.Channels())
+	ch := s.d.cfg.Channels
+	drop := min(s.skip, len(x)/ch)
 	s.skip -= drop
-	x = x[drop*s.m.Channels():]
+	x = x[drop*ch:]
 	out := s.out[:2*len(x)]
 	for i, v := range x {
 		binary.LittleEndian.PutUint16(out[2*i:], uint16(v))
@@ -114,25 +116,20 @@ type Reader struct {
 	tailed bool   // the tail has been made
 }
 
-// NewReader returns a Reader that denoises the PCM16LE stream r with cfg
-// (any rate from MinSampleRate to MaxFilterSampleRate) and channels
-// interleaved channels (1 for mono). It returns an error wrapping
-// ErrChannels, ErrSampleRate or ErrMaxAttenuation.
-func NewReader(r io.Reader, cfg Config, channels int) (*Reader, error) {
-	s, err := newPCMStream(cfg, channels)
+// NewReader returns a Reader that denoises the PCM16LE stream r, of
+// cfg.Channels interleaved channels, with cfg. It returns the errors of
+// New.
+func NewReader(r io.Reader, cfg Config) (*Reader, error) {
+	s, err := newPCMStream(cfg)
 	if err != nil {
 		return nil, err
 	}
 	return &Reader{s: s, src: r}, nil
 }
 
-// Latency returns the number of frames a Reader reads ahead of what it
-// returns; see the type's doc.
-func (r *Reader) Latency() int { return r.s.m.Latency() }
-
-// Multi returns the denoiser in use, for its channels' speech
-// probabilities or to change the strength while streaming.
-func (r *Reader) Multi() *Multi { return r.s.m }
+// Denoiser returns the Denoiser in use: for its latency, its channels'
+// speech probabilities, or to change the strength while streaming.
+func (r *Reader) Denoiser() *Denoiser { return r.s.d }
 
 // Reset makes the Reader read a new stream from src, forgetting all
 // history, without allocating.
@@ -204,13 +201,13 @@ func (r *Reader) fill() {
 // and does not close the underlying writer.
 //
 // Like a Reader, its output is latency-compensated: the first Latency()
-// frames written produce no output, and Flush or Close writes the
-// denoised tail, so that everything written between two Flushes comes out
-// denoised, aligned and of the same length. Writes of any size work, even
-// ones that split a sample; whole frames are denoised and passed on at
-// once. An error from the underlying writer is returned and sticks: every
-// later Write, Flush or Close returns it. A Writer allocates nothing after
-// NewWriter and must not be used by two goroutines at once.
+// frames written produce no output, and Close writes the denoised tail,
+// so that everything written comes out denoised, aligned and of the same
+// length. Writes of any size work, even ones that split a sample; whole
+// frames are denoised and passed on at once. An error from the underlying
+// writer is returned and sticks: every later Write, Flush or Close
+// returns it. A Writer allocates nothing after NewWriter and must not be
+// used by two goroutines at once.
 type Writer struct {
 	s      pcmStream
 	dst    io.Writer
@@ -218,29 +215,23 @@ type Writer struct {
 	closed bool
 }
 
-// NewWriter returns a Writer that denoises PCM16LE with cfg (any rate from
-// MinSampleRate to MaxFilterSampleRate) and channels interleaved channels
-// (1 for mono) into w. It returns an error wrapping ErrChannels,
-// ErrSampleRate or ErrMaxAttenuation.
-func NewWriter(w io.Writer, cfg Config, channels int) (*Writer, error) {
-	s, err := newPCMStream(cfg, channels)
+// NewWriter returns a Writer that denoises PCM16LE of cfg.Channels
+// interleaved channels with cfg into w. It returns the errors of New.
+func NewWriter(w io.Writer, cfg Config) (*Writer, error) {
+	s, err := newPCMStream(cfg)
 	if err != nil {
 		return nil, err
 	}
 	return &Writer{s: s, dst: w}, nil
 }
 
-// Latency returns the number of frames a Writer holds back until Flush;
-// see the type's doc.
-func (w *Writer) Latency() int { return w.s.m.Latency() }
-
-// Multi returns the denoiser in use, for its channels' speech
-// probabilities or to change the strength while streaming.
-func (w *Writer) Multi() *Multi { return w.s.m }
+// Denoiser returns the Denoiser in use: for its latency, its channels'
+// speech probabilities, or to change the strength while streaming.
+func (w *Writer) Denoiser() *Denoiser { return w.s.d }
 
 // Reset discards all state, including an error or a Close, and makes the
 // Writer write a new stream to dst, without allocating. Nothing held is
-// written: call Flush first to keep the tail.
+// written: call Close first to keep the tail.
 func (w *Writer) Reset(dst io.Writer) {
 	w.s.reset()
 	w.dst = dst
@@ -288,15 +279,33 @@ func (w *Writer) pass(b []byte) error {
 	return err
 }
 
-// Flush ends the current stream: it writes the denoised tail (Latency()
-// frames, fewer if less than that was written) and makes the Writer ready
-// for a new stream on the same writer. A stream that ended inside a frame
-// loses the stray bytes and Flush returns an error wrapping
-// ErrPartialFrame, after writing the tail.
+// Flush writes to the underlying writer everything that can be written so
+// far, and the stream goes on, as with compress/flate and bufio: flushing
+// after every packet gives exactly the bytes of never flushing. Write
+// already passes on every whole frame at once, so what is left is the
+// Latency() frames the Denoiser holds back, which only Close can give
+// (a stream cannot be denoised ahead of its input), and the bytes of an
+// incomplete frame, which wait for the rest of it. Flush returns the
+// underlying writer's first error, if any, or ErrClosed after Close.
 func (w *Writer) Flush() error {
 	if w.closed {
 		return ErrClosed
 	}
+	return w.err
+}
+
+// Close ends the stream: it writes the denoised tail (Latency() frames, or
+// fewer if less than that was written) and marks the Writer closed, so
+// that later writes return ErrClosed. A stream that ended inside a frame
+// loses the stray bytes, and Close returns an error wrapping
+// ErrPartialFrame after writing the tail. Close does not close the
+// underlying writer; Reset makes the Writer ready for another stream.
+// Closing twice returns ErrClosed.
+func (w *Writer) Close() error {
+	if w.closed {
+		return ErrClosed
+	}
+	w.closed = true
 	if w.err != nil {
 		return w.err
 	}
@@ -307,15 +316,5 @@ func (w *Writer) Flush() error {
 	if err := w.pass(w.s.tail()); err != nil {
 		return err
 	}
-	w.s.reset()
 	return partial
-}
-
-// Close flushes the Writer (see Flush) and marks it closed: later writes
-// return ErrClosed. It does not close the underlying writer. Closing twice
-// returns ErrClosed.
-func (w *Writer) Close() error {
-	err := w.Flush()
-	w.closed = true
-	return err
 }

@@ -30,15 +30,15 @@ func pcmNoise(n int, seed uint64) []int16 {
 }
 
 // referencePCM is what the stream adapters must produce: x through
-// Multi.ProcessInt16 and FlushInt16, the first Latency() frames dropped.
-func referencePCM(t *testing.T, x []int16, cfg Config, channels int) []byte {
+// ProcessInt16 and DrainInt16, the first Latency() frames dropped.
+func referencePCM(t *testing.T, x []int16, cfg Config) []byte {
 	t.Helper()
-	m, err := NewMulti(cfg, channels)
-	require.NoError(t, err)
-	out := make([]int16, len(x)+m.Latency()*channels)
-	m.ProcessInt16(out, x)
-	m.FlushInt16(out[len(x):])
-	return pcmBytes(out[m.Latency()*channels:])
+	d := newDenoiser(t, cfg)
+	ch := d.Config().Channels
+	out := make([]int16, len(x)+d.Latency()*ch)
+	d.ProcessInt16(out, x)
+	d.DrainInt16(out[len(x):])
+	return pcmBytes(out[d.Latency()*ch:])
 }
 
 // chunkReader returns the bytes of b in reads of the given sizes, cycled.
@@ -78,12 +78,12 @@ var streamCases = []struct {
 
 func TestReaderMatchesProcessInt16(t *testing.T) {
 	for _, tc := range streamCases {
-		cfg := Config{SampleRate: tc.rate}
+		cfg := Config{SampleRate: tc.rate, Channels: tc.channels}
 		x := pcmNoise(tc.rate/5*tc.channels, 40)
-		want := referencePCM(t, x, cfg, tc.channels)
+		want := referencePCM(t, x, cfg)
 		for _, sizes := range [][]int{{1 << 16}, {1}, {3, 5, 7}, {333}} {
 			for _, rsizes := range [][]int{{4096}, {1}, {5, 2}} {
-				r, err := NewReader(&chunkReader{b: pcmBytes(x), sizes: sizes}, cfg, tc.channels)
+				r, err := NewReader(&chunkReader{b: pcmBytes(x), sizes: sizes}, cfg)
 				require.NoError(t, err)
 				got, err := readAllIn(r, rsizes)
 				assert.ErrorIs(t, err, io.EOF)
@@ -96,19 +96,19 @@ func TestReaderMatchesProcessInt16(t *testing.T) {
 func TestReaderWithStandardReaders(t *testing.T) {
 	cfg := Config{SampleRate: 16000}
 	x := pcmNoise(5000, 41)
-	want := referencePCM(t, x, cfg, 1)
+	want := referencePCM(t, x, cfg)
 	for name, src := range map[string]io.Reader{
 		"one byte": iotest.OneByteReader(bytes.NewReader(pcmBytes(x))),
 		"half":     iotest.HalfReader(bytes.NewReader(pcmBytes(x))),
 		"data+EOF": iotest.DataErrReader(bytes.NewReader(pcmBytes(x))),
 	} {
-		r, err := NewReader(src, cfg, 1)
+		r, err := NewReader(src, cfg)
 		require.NoError(t, err)
 		got, err := io.ReadAll(r)
 		require.NoError(t, err, name)
 		assert.Equal(t, want, got, name)
 	}
-	r, err := NewReader(bytes.NewReader(pcmBytes(x)), cfg, 1)
+	r, err := NewReader(bytes.NewReader(pcmBytes(x)), cfg)
 	require.NoError(t, err)
 	require.NoError(t, iotest.TestReader(r, want))
 }
@@ -119,24 +119,24 @@ func TestReaderShortStreams(t *testing.T) {
 	cfg := Config{SampleRate: 48000}
 	for _, n := range []int{0, 1, 10, 959, 960, 961} {
 		x := pcmNoise(n, 42)
-		r, err := NewReader(bytes.NewReader(pcmBytes(x)), cfg, 1)
+		r, err := NewReader(bytes.NewReader(pcmBytes(x)), cfg)
 		require.NoError(t, err)
 		got, err := io.ReadAll(r)
 		require.NoError(t, err)
-		assert.Equal(t, referencePCM(t, x, cfg, 1), got, "%d samples", n)
+		assert.Equal(t, referencePCM(t, x, cfg), got, "%d samples", n)
 	}
 }
 
 func TestReaderPartialFrameAtEnd(t *testing.T) {
-	cfg := Config{SampleRate: 16000}
+	cfg := Config{SampleRate: 16000, Channels: 2}
 	x := pcmNoise(2*100, 43)
 	b := pcmBytes(x)[:400-3] // 99 stereo frames and 1 byte
-	r, err := NewReader(bytes.NewReader(b), cfg, 2)
+	r, err := NewReader(bytes.NewReader(b), cfg)
 	require.NoError(t, err)
 	got, err := io.ReadAll(r)
 	assert.ErrorIs(t, err, ErrPartialFrame)
 	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
-	assert.Equal(t, referencePCM(t, x[:198], cfg, 2), got, "whole frames still come out, tail included")
+	assert.Equal(t, referencePCM(t, x[:198], cfg), got, "whole frames still come out, tail included")
 }
 
 type failingReader struct {
@@ -157,16 +157,16 @@ func TestReaderPropagatesErrors(t *testing.T) {
 	boom := errors.New("connection reset")
 	cfg := Config{SampleRate: 8000}
 	x := pcmNoise(1000, 44)
-	r, err := NewReader(&failingReader{b: pcmBytes(x), err: boom}, cfg, 1)
+	r, err := NewReader(&failingReader{b: pcmBytes(x), err: boom}, cfg)
 	require.NoError(t, err)
 	got, err := io.ReadAll(r)
 	assert.ErrorIs(t, err, boom)
-	want := referencePCM(t, x, cfg, 1)
-	assert.Equal(t, want[:len(want)-2*r.Latency()], got, "data before the error, without the tail")
+	want := referencePCM(t, x, cfg)
+	assert.Equal(t, want[:len(want)-2*r.Denoiser().Latency()], got, "data before the error, without the tail")
 	_, err = r.Read(make([]byte, 10))
 	assert.ErrorIs(t, err, boom, "the error sticks")
 
-	r, err = NewReader(iotest.ErrReader(nil), cfg, 1) // 0, nil forever
+	r, err = NewReader(iotest.ErrReader(nil), cfg) // 0, nil forever
 	require.NoError(t, err)
 	_, err = r.Read(make([]byte, 10))
 	assert.ErrorIs(t, err, io.ErrNoProgress)
@@ -191,12 +191,12 @@ func writeAllIn(t *testing.T, w io.Writer, b []byte, sizes []int) {
 
 func TestWriterMatchesProcessInt16(t *testing.T) {
 	for _, tc := range streamCases {
-		cfg := Config{SampleRate: tc.rate}
+		cfg := Config{SampleRate: tc.rate, Channels: tc.channels}
 		x := pcmNoise(tc.rate/5*tc.channels, 45)
-		want := referencePCM(t, x, cfg, tc.channels)
+		want := referencePCM(t, x, cfg)
 		for _, sizes := range [][]int{{1 << 16}, {1}, {3, 5, 7}, {961}} {
 			var out bytes.Buffer
-			w, err := NewWriter(&out, cfg, tc.channels)
+			w, err := NewWriter(&out, cfg)
 			require.NoError(t, err)
 			writeAllIn(t, w, pcmBytes(x), sizes)
 			require.NoError(t, w.Close())
@@ -205,37 +205,48 @@ func TestWriterMatchesProcessInt16(t *testing.T) {
 	}
 }
 
-func TestWriterFlushStartsNewStream(t *testing.T) {
+// Flush is compress/flate's: the stream goes on. A call app that flushes
+// after every 20 ms packet gets exactly the bytes of one that never
+// flushes, so the quality is the same; after each Flush, everything but
+// the Latency() frames held back has been written.
+func TestWriterFlushKeepsTheStreamGoing(t *testing.T) {
 	cfg := Config{SampleRate: 16000}
-	a, b := pcmNoise(3000, 46), pcmNoise(10, 47)
+	x := pcmBytes(pcmNoise(16000, 46))
+	want := referencePCM(t, pcmNoise(16000, 46), cfg)
 	var out bytes.Buffer
-	w, err := NewWriter(&out, cfg, 1)
+	w, err := NewWriter(&out, cfg)
 	require.NoError(t, err)
-	writeAllIn(t, w, pcmBytes(a), []int{640})
-	require.NoError(t, w.Flush())
-	writeAllIn(t, w, pcmBytes(b), []int{7})
+	const packet = 2 * 320 // 20 ms
+	for i := 0; i < len(x); i += packet {
+		writeAllIn(t, w, x[i:i+packet], []int{packet})
+		require.NoError(t, w.Flush())
+		written := max(0, i+packet-2*w.Denoiser().Latency())
+		require.Equal(t, want[:written], append([]byte{}, out.Bytes()...), "after the packet at byte %d", i)
+	}
 	require.NoError(t, w.Close())
-	want := append(referencePCM(t, a, cfg, 1), referencePCM(t, b, cfg, 1)...)
 	assert.Equal(t, want, out.Bytes())
 
 	_, err = w.Write([]byte{1, 2})
 	assert.ErrorIs(t, err, ErrClosed)
+	assert.ErrorIs(t, w.Flush(), ErrClosed)
 	assert.ErrorIs(t, w.Close(), ErrClosed)
+	out.Reset()
 	w.Reset(&out)
-	_, err = w.Write([]byte{1, 2})
-	assert.NoError(t, err, "Reset reopens")
+	writeAllIn(t, w, x[:10], []int{7})
+	require.NoError(t, w.Close(), "Reset reopens")
+	assert.Equal(t, referencePCM(t, pcmNoise(16000, 46)[:5], cfg), out.Bytes(), "a new stream")
 }
 
 func TestWriterPartialFrame(t *testing.T) {
-	cfg := Config{SampleRate: 8000}
+	cfg := Config{SampleRate: 8000, Channels: 2}
 	x := pcmNoise(2*50, 48)
 	var out bytes.Buffer
-	w, err := NewWriter(&out, cfg, 2)
+	w, err := NewWriter(&out, cfg)
 	require.NoError(t, err)
 	writeAllIn(t, w, pcmBytes(x)[:200-1], []int{13})
 	err = w.Close()
 	assert.ErrorIs(t, err, ErrPartialFrame)
-	assert.Equal(t, referencePCM(t, x[:98], cfg, 2), out.Bytes())
+	assert.Equal(t, referencePCM(t, x[:98], cfg), out.Bytes())
 }
 
 // limitedWriter accepts n bytes, then fails or writes short.
@@ -263,7 +274,7 @@ func TestWriterPropagatesErrors(t *testing.T) {
 	cfg := Config{SampleRate: 8000}
 	x := pcmBytes(pcmNoise(8000, 49))
 	for _, lw := range []*limitedWriter{{n: 1000, err: boom}, {n: 1000, short: true}} {
-		w, err := NewWriter(lw, cfg, 1)
+		w, err := NewWriter(lw, cfg)
 		require.NoError(t, err)
 		n, err := w.Write(x)
 		require.Error(t, err)
@@ -282,9 +293,9 @@ func TestWriterPropagatesErrors(t *testing.T) {
 func TestStreamsDoNotAllocate(t *testing.T) {
 	cfg := Config{SampleRate: 48000}
 	src := bytes.NewReader(pcmBytes(pcmNoise(48000, 50)))
-	r, err := NewReader(src, cfg, 1)
+	r, err := NewReader(src, cfg)
 	require.NoError(t, err)
-	w, err := NewWriter(io.Discard, cfg, 1)
+	w, err := NewWriter(io.Discard, cfg)
 	require.NoError(t, err)
 	buf := make([]byte, 1920)
 	allocs := testing.AllocsPerRun(20, func() {
@@ -303,8 +314,8 @@ func TestStreamsDoNotAllocate(t *testing.T) {
 }
 
 func TestStreamsValidate(t *testing.T) {
-	_, err := NewReader(bytes.NewReader(nil), Config{}, 0)
+	_, err := NewReader(bytes.NewReader(nil), Config{Channels: -1})
 	assert.ErrorIs(t, err, ErrChannels)
-	_, err = NewWriter(io.Discard, Config{SampleRate: 500000}, 1)
+	_, err = NewWriter(io.Discard, Config{SampleRate: 500000})
 	assert.ErrorIs(t, err, ErrSampleRate)
 }

@@ -8,31 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestSetMaxAttenuationValidates(t *testing.T) {
-	d, err := New(Config{SampleRate: 16000, MaxAttenuation: 12})
-	require.NoError(t, err)
-	for _, db := range []float64{-1, math.NaN(), MaxMaxAttenuation + 1} {
-		assert.ErrorIs(t, d.SetMaxAttenuation(db), ErrMaxAttenuation, "%g dB", db)
-	}
-	assert.Equal(t, 12.0, d.MaxAttenuation(), "a rejected value changes nothing")
-	require.NoError(t, d.SetMaxAttenuation(0))
-	assert.Equal(t, float64(DefaultMaxAttenuation), d.MaxAttenuation())
-	require.NoError(t, d.SetMaxAttenuation(40))
-	assert.Equal(t, 40.0, d.MaxAttenuation())
-}
-
-// Setting the strength before the first sample is the same as asking for
-// it in New: the setter reaches everything the strength controls.
-func TestSetMaxAttenuationMatchesNew(t *testing.T) {
-	x := noiseSignal(16000, 11)
-	set, err := New(Config{SampleRate: 16000, MaxAttenuation: 12})
-	require.NoError(t, err)
-	require.NoError(t, set.SetMaxAttenuation(40))
-	made, err := New(Config{SampleRate: 16000, MaxAttenuation: 40})
-	require.NoError(t, err)
-	assert.Equal(t, processAll(t, made, x, []int{160}), processAll(t, set, x, []int{97, 333}))
-}
-
 // Raising the strength mid-stream turns steady noise down further at once,
 // to where a Denoiser made with that strength has it, and without a jump:
 // no output sample after the change exceeds the largest before it.

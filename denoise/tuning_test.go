@@ -14,28 +14,33 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hushaudio/hush/dsp"
+	"github.com/hushaudio/hush/internal/learned"
 	"github.com/hushaudio/hush/internal/metrics"
+	"github.com/hushaudio/hush/internal/testaudio"
 )
 
-// TestTuning explores the inner constants on the development data. It runs
-// only when HUSH_TUNE is set, to "name=value ..." settings separated by ";"
-// (an empty setting is the defaults), e.g.
+// TestTuning explores the stages' constants on the development data. It
+// runs only when HUSH_TUNE is set, to "name=value ..." settings separated
+// by ";" (an empty setting is the defaults), e.g.
 //
 //	HUSH_TUNE='; ddAlpha=0.95; xiMinDB=-20' HUSH_TUNE_MIX=/tmp/devmix go test ./denoise -run Tuning -v
 //
 // HUSH_TUNE_MIX names a mixture set made by "hush mix" to score as well
 // (a relative path is taken from the repository's root).
 //
-// Besides the constants, a setting may name diagnostics: "noisy" scores
-// the input; "oracle" gives the classical stage the true noise spectrum;
-// "bandOracle" replaces the network's band gains with the ideal ones from
-// the clean speech (the most a better network could give with this gain
-// law), "bandOracleNoise" corrects only the network's gains that leave
-// noise (lowers them to the ideal) and "bandOracleSpeech" only those that
-// cut speech (raises them); "warm" runs each file twice and scores the
-// second pass, to show what the start-up costs. "hiPow=p hiBand=b" raises
-// the network's gains from band b up to the power p, and "bandSmooth=a"
-// smooths them over time with a one-pole filter of pole a.
+// Every setting reaches a stage through the stage interfaces: constants
+// are set on the stages New would make, and diagnostics wrap them.
+// "noisy" scores the input; "oracle" gives the classical stage the true
+// noise spectrum; "bandOracle" replaces the network's band gains with the
+// ideal ones from the clean speech (the most a better network could give
+// with this gain law), "bandOracleNoise" corrects only the network's gains
+// that leave noise (lowers them to the ideal) and "bandOracleSpeech" only
+// those that cut speech (raises them); "warm" runs each file twice and
+// scores the second pass, to show what the start-up costs. "hiPow=p
+// hiBand=b" raises the network's gains from band b up to the power p, and
+// "bandSmooth=a" smooths them over time with a one-pole filter of pole a;
+// "release=b" holds bin gains up by b per frame and "fsmooth=w" smooths
+// them across frequency; "noiseScale=s" scales the noise estimate.
 func TestTuning(t *testing.T) {
 	spec, ok := os.LookupEnv("HUSH_TUNE")
 	if !ok {
@@ -44,9 +49,9 @@ func TestTuning(t *testing.T) {
 	type pair struct{ clean, noisy []float32 }
 	load := func(dir string) []pair {
 		var ps []pair
-		for _, f := range wavFiles(t, filepath.Join(dir, "noisy")) {
-			x, _ := readMono(t, f)
-			c, _ := readMono(t, filepath.Join(dir, "clean", filepath.Base(f)))
+		for _, f := range testaudio.WAVFiles(t, filepath.Join(dir, "noisy")) {
+			x, _ := testaudio.ReadMono(t, f)
+			c, _ := testaudio.ReadMono(t, filepath.Join(dir, "clean", filepath.Base(f)))
 			if _, err := metrics.STOI(c, x, 16000); err != nil {
 				continue // too little speech to score
 			}
@@ -55,111 +60,23 @@ func TestTuning(t *testing.T) {
 		require.NotEmpty(t, ps, "no scorable noisy/clean pairs under %s", dir)
 		return ps
 	}
-	sets := map[string][]pair{"vbd": load(filepath.Join(sharedData, "dev16k/vbd_pairs"))}
+	sets := map[string][]pair{"vbd": load(testaudio.SharedData(t, "dev16k/vbd_pairs"))}
 	if m := os.Getenv("HUSH_TUNE_MIX"); m != "" {
-		if !filepath.IsAbs(m) { // as given from the repository's root
-			m = filepath.Join("..", m)
+		if !filepath.IsAbs(m) {
+			m = filepath.Join(testaudio.RepoRoot(t), m)
 		}
 		sets["mix"] = load(m)
 	}
 	var cleanFiles [][]float32
 	for _, sub := range []string{"cmu_arctic", "asterisk_en_Allison_F", "asterisk_it_Carlo_M"} {
-		all := wavFiles(t, filepath.Join(sharedData, "dev16k/clean", sub))
+		all := testaudio.WAVFiles(t, testaudio.SharedData(t, "dev16k/clean/"+sub))
 		for i := 0; i < len(all); i += 4 {
-			x, _ := readMono(t, all[i])
+			x, _ := testaudio.ReadMono(t, all[i])
 			cleanFiles = append(cleanFiles, x)
 		}
 	}
 	for _, setting := range strings.Split(spec, ";") {
-		tun := defaultTuning()
-		var hookScale func([]float32)
-		var mkGainHook []func() func([]float32)
-		hiPow, hiBand := float32(1), learnedBands
-		var bandSmooth float32
-		cfg := Config{SampleRate: 16000}
-		for _, kv := range strings.Fields(setting) {
-			name, val, _ := strings.Cut(kv, "=")
-			if name == "noisy" || name == "warm" || name == "oracle" || strings.HasPrefix(name, "bandOracle") {
-				continue
-			}
-			v, err := strconv.ParseFloat(val, 64)
-			require.NoError(t, err, kv)
-			switch name {
-			case "ddAlpha":
-				tun.ddAlpha = float32(v)
-			case "xiMinDB":
-				tun.xiMinDB = float32(v)
-			case "maxAbsence":
-				tun.maxAbsence = float32(v)
-			case "sppPriorDB":
-				tun.sppPriorDB = float32(v)
-			case "sppSmooth":
-				tun.sppSmooth = float32(v)
-			case "noiseScale":
-				noiseScale := float32(v)
-				hookScale = func(n []float32) {
-					for k := range n {
-						n[k] *= noiseScale
-					}
-				}
-			case "ceiling":
-				tun.ceiling = float32(v)
-			case "release":
-				beta := float32(v)
-				mkGainHook = append(mkGainHook, func() func([]float32) {
-					var prev []float32
-					return func(g []float32) {
-						if prev == nil {
-							prev = make([]float32, len(g))
-						}
-						for k := range g {
-							g[k] = max(g[k], beta*prev[k])
-							prev[k] = g[k]
-						}
-					}
-				})
-			case "fsmooth":
-				w := float32(v)
-				mkGainHook = append(mkGainHook, func() func([]float32) {
-					var tmp []float32
-					return func(g []float32) {
-						if tmp == nil {
-							tmp = make([]float32, len(g))
-						}
-						copy(tmp, g)
-						for k := 1; k < len(g)-1; k++ {
-							g[k] = (1-2*w)*tmp[k] + w*(tmp[k-1]+tmp[k+1])
-						}
-					}
-				})
-			case "hold":
-				tun.release = float32(v)
-			case "noiseWeight":
-				tun.noiseWeight = float32(v)
-			case "speechFloor":
-				tun.speechFloor = float32(v)
-			case "maxAtt":
-				cfg.MaxAttenuation = v
-			case "boost":
-				tun.learnedBoost = float32(v)
-			case "gate":
-				tun.learnedGate = float32(v)
-			case "netExp":
-				tun.learnedNetExp = float32(v)
-			case "classicExp":
-				tun.learnedClassicExp = float32(v)
-			case "hiPow": // exponent of the network's gains from band hiBand up
-				hiPow = float32(v)
-			case "hiBand":
-				hiBand = int(v)
-			case "bandSmooth": // one-pole smoothing of the network's band gains
-				bandSmooth = float32(v)
-			case "mode": // 1 learned, 2 classic
-				cfg.Mode = Mode(v)
-			default:
-				t.Fatalf("unknown tuning %q", name)
-			}
-		}
+		tun := parseTuning(t, setting)
 		line := fmt.Sprintf("%-40s", setting)
 		for _, name := range []string{"vbd", "mix"} {
 			ps, ok := sets[name]
@@ -173,90 +90,23 @@ func TestTuning(t *testing.T) {
 			for range 2 {
 				wg.Go(func() {
 					for p := range work {
-						d, err := newTuned(cfg, tun)
+						d, err := newWith(tun.cfg, tun.stages(p.noisy, p.clean))
 						if err != nil {
 							panic(err)
 						}
 						y := p.noisy
-						d.noiseHook = hookScale
-						var hooks []func([]float32)
-						for _, mk := range mkGainHook {
-							hooks = append(hooks, mk())
-						}
-						if len(hooks) > 0 {
-							d.gainHook = func(g []float32) {
-								for _, h := range hooks {
-									h(g)
-								}
-							}
-						}
-						if strings.Contains(setting, "oracle") {
-							// The true noise's smoothed spectrum, frame by frame.
-							noise := make([]float32, len(p.noisy))
-							for i := range noise {
-								noise[i] = p.noisy[i] - p.clean[i]
-							}
-							st, _ := dsp.NewSTFT(d.size)
-							frame := make([]float32, d.size)
-							spec := make([]complex64, st.Bins())
-							smooth := make([]float32, st.Bins())
-							pos := -d.size + d.hop
-							d.noiseHook = func(est []float32) {
-								for i := range frame {
-									j := pos + i
-									frame[i] = 0
-									if j >= 0 && j < len(noise) {
-										frame[i] = noise[j]
-									}
-								}
-								pos += d.hop
-								st.Analyze(spec, frame)
-								for k, c := range spec {
-									pw := real(c)*real(c) + imag(c)*imag(c)
-									smooth[k] = max(0.8*smooth[k]+0.2*pw, 1e-12)
-								}
-								d.groups.Pool(est, smooth)
-							}
-						}
-						if strings.Contains(setting, "bandOracle") {
-							d.netHook = bandOracle(d, p.clean, setting)
-						}
-						if hiPow != 1 || bandSmooth != 0 {
-							prev := make([]float32, learnedBands)
-							oracle := d.netHook // edits apply after an oracle's, if any
-							d.netHook = func(l *learnedStage) {
-								if oracle != nil {
-									oracle(l)
-								}
-								for b := hiBand; b < learnedBands; b++ {
-									l.state.Gains[b] = pow01(l.state.Gains[b], hiPow)
-								}
-								for b, g := range l.state.Gains {
-									prev[b] = bandSmooth*prev[b] + (1-bandSmooth)*g
-									l.state.Gains[b] = prev[b]
-								}
-							}
-						}
 						switch {
-						case strings.Contains(setting, "warm"):
+						case tun.warm:
 							// The file twice, scoring the second pass: the
 							// Denoiser starts it converged.
 							twice := append(slices.Clone(p.noisy), p.noisy...)
 							y = processAll(t, d, twice, []int{4096})[len(p.noisy):]
-						case !strings.Contains(setting, "noisy"):
+						case !tun.noisy:
 							y = processAll(t, d, p.noisy, []int{4096})
 						}
-						stoi, err1 := metrics.STOI(p.clean, y, 16000)
-						estoi, err2 := metrics.ESTOI(p.clean, y, 16000)
-						if err1 != nil || err2 != nil {
-							panic(fmt.Sprint(err1, err2))
-						}
-						s := scores{metrics.SISDR(p.clean, y), metrics.SegSNR(p.clean, y, 16000), stoi, estoi}
+						s := score(t, p.clean, y, 16000)
 						mu.Lock()
-						sum.sisdr += s.sisdr
-						sum.segsnr += s.segsnr
-						sum.stoi += s.stoi
-						sum.estoi += s.estoi
+						sum.add(s, float64(len(ps)))
 						mu.Unlock()
 					}
 				})
@@ -266,13 +116,13 @@ func TestTuning(t *testing.T) {
 			}
 			close(work)
 			wg.Wait()
-			n := float64(len(ps))
-			line += fmt.Sprintf(" | %s %5.2f %5.2f %.3f %.3f", name, sum.sisdr/n, sum.segsnr/n, sum.stoi/n, sum.estoi/n)
+			line += fmt.Sprintf(" | %s %5.2f %5.2f %.3f %.3f", name, sum.sisdr, sum.segsnr, sum.stoi, sum.estoi)
 		}
 		var cleanMean float64
 		worst := 1000.0
 		for _, x := range cleanFiles {
-			d, _ := newTuned(cfg, tun)
+			d, err := newWith(tun.cfg, tun.stages(x, x))
+			require.NoError(t, err)
 			s := metrics.SISDR(x, processAll(t, d, x, []int{4096}))
 			cleanMean += s / float64(len(cleanFiles))
 			worst = min(worst, s)
@@ -282,56 +132,288 @@ func TestTuning(t *testing.T) {
 	}
 }
 
-// bandOracle returns a hook that replaces, or corrects as setting says, the
-// network's band gains with the ideal gains of d's frames, computed from
-// clean, the speech part of the stream d is given.
-func bandOracle(d *Denoiser, clean []float32, setting string) func(*learnedStage) {
-	st, err := dsp.NewSTFT(d.size)
-	if err != nil {
-		panic(err)
+// tuning is one parsed setting of TestTuning.
+type tuning struct {
+	cfg                 Config
+	noisy, warm, oracle bool
+	bandOracle          string // "", "bandOracle", "bandOracleNoise" or "bandOracleSpeech"
+	constants           map[string]float64
+	noiseScale          float32
+	release, fsmooth    float32
+	hiPow, bandSmooth   float32
+	hiBand              int
+}
+
+func parseTuning(t *testing.T, setting string) tuning {
+	tun := tuning{cfg: Config{SampleRate: 16000}, constants: map[string]float64{}, noiseScale: 1, hiPow: 1, hiBand: learned.Bands}
+	for _, kv := range strings.Fields(setting) {
+		name, val, _ := strings.Cut(kv, "=")
+		switch {
+		case name == "noisy":
+			tun.noisy = true
+			continue
+		case name == "warm":
+			tun.warm = true
+			continue
+		case name == "oracle":
+			tun.oracle = true
+			continue
+		case strings.HasPrefix(name, "bandOracle"):
+			tun.bandOracle = name
+			continue
+		}
+		v, err := strconv.ParseFloat(val, 64)
+		require.NoError(t, err, kv)
+		switch name {
+		case "ddAlpha", "xiMinDB", "maxAbsence", "sppPriorDB", "sppSmooth", "ceiling", "hold",
+			"noiseWeight", "speechFloor", "boost", "gate", "netExp", "classicExp":
+			tun.constants[name] = v
+		case "maxAtt":
+			tun.cfg.MaxAttenuation = v
+		case "mode": // 1 learned, 2 classic
+			tun.cfg.Mode = Mode(v)
+		case "noiseScale":
+			tun.noiseScale = float32(v)
+		case "release":
+			tun.release = float32(v)
+		case "fsmooth":
+			tun.fsmooth = float32(v)
+		case "hiPow":
+			tun.hiPow = float32(v)
+		case "hiBand":
+			tun.hiBand = int(v)
+		case "bandSmooth":
+			tun.bandSmooth = float32(v)
+		default:
+			t.Fatalf("unknown tuning %q", name)
+		}
 	}
-	spec := make([]complex64, st.Bins())
-	power := make([]float32, st.Bins())
-	cleanBands := make([]float32, learnedBands)
-	// The Denoiser's first window is hop zeros then the first hop samples
-	// (as in TrainingFrames), so clean is padded the same way. With
-	// lookahead the network's first steps gain no frame yet, and later
-	// ones the frame before, with that frame's noisy band powers.
-	padded := make([]float32, d.size-d.hop+len(clean)+d.size)
-	copy(padded[d.size-d.hop:], clean)
-	frame := -d.learned.lookahead()
-	prevPower := make([]float32, learnedBands)
-	gainedPower := make([]float32, learnedBands)
-	return func(l *learnedStage) {
-		bandPower := l.bandPower
-		if d.learned.lookahead() > 0 {
-			copy(gainedPower, prevPower)
-			copy(prevPower, l.bandPower)
-			bandPower = gainedPower
+	return tun
+}
+
+// stages returns the stages of tun for one stream whose noisy input and
+// clean speech are given (for the oracles).
+func (tun tuning) stages(noisy, clean []float32) stages {
+	return func(cfg Config, g *dsp.Grid) (dsp.NoiseEstimator, dsp.GainRule, error) {
+		spp := dsp.NewSPPNoiseEstimator(g.Groups.Len())
+		var classic *dsp.ClassicGain
+		var gain dsp.GainRule
+		var lg *learned.Gain
+		if cfg.Mode == ModeClassic {
+			classic = dsp.NewClassicGain(g, cfg.MaxAttenuation)
+			gain = classic
+		} else {
+			model, err := learned.NewModel()
+			if err != nil {
+				return nil, nil, err
+			}
+			if tun.bandOracle != "" || tun.hiPow != 1 || tun.bandSmooth != 0 {
+				model = &editedModel{Model: model, edit: tun.bandEdit(g, noisy, clean)}
+			}
+			lg = learned.NewGain(g, cfg.MaxAttenuation, model)
+			classic, gain = lg.Classic(), lg
 		}
-		if frame < 0 {
-			frame++
-			return
+		for name, v := range tun.constants {
+			f := float32(v)
+			switch name {
+			case "ddAlpha":
+				classic.OMLSA.DecisionDirected = f
+			case "xiMinDB":
+				classic.OMLSA.MinPriorSNR = float32(math.Pow(10, v/10))
+			case "maxAbsence":
+				classic.OMLSA.MaxAbsence = f
+			case "hold":
+				classic.OMLSA.PresenceRelease = f
+			case "noiseWeight":
+				classic.OMLSA.NoiseWeight = f
+			case "speechFloor":
+				classic.OMLSA.SpeechFloorRatio = f
+			case "sppPriorDB":
+				spp.PriorSNR = float32(math.Pow(10, v/10))
+			case "sppSmooth":
+				spp.Smoothing = f
+			case "ceiling":
+				spp.CeilingFactor = f
+			case "boost", "gate", "netExp", "classicExp":
+				if lg == nil {
+					return nil, nil, fmt.Errorf("%s needs the learned mode", name)
+				}
+				switch name {
+				case "boost":
+					lg.Boost = f
+				case "gate":
+					lg.Gate = f
+				case "netExp":
+					lg.NetExp = f
+				default:
+					lg.ClassicExp = f
+				}
+			}
 		}
-		st.Analyze(spec, padded[frame*d.hop:frame*d.hop+d.size])
-		frame++
+		var noise dsp.NoiseEstimator = spp
+		if tun.noiseScale != 1 {
+			noise = &scaledNoise{NoiseEstimator: noise, scale: tun.noiseScale}
+		}
+		if tun.oracle {
+			noise = newOracleNoise(g, noisy, clean)
+		}
+		if tun.release != 0 || tun.fsmooth != 0 {
+			gain = &editedGains{GainRule: gain, release: tun.release, fsmooth: tun.fsmooth}
+		}
+		return noise, gain, nil
+	}
+}
+
+// scaledNoise scales the estimate of the noise estimator it wraps.
+type scaledNoise struct {
+	dsp.NoiseEstimator
+	scale  float32
+	scaled []float32
+}
+
+func (s *scaledNoise) Noise() []float32 {
+	n := s.NoiseEstimator.Noise()
+	if s.scaled == nil {
+		s.scaled = make([]float32, len(n))
+	}
+	for k, v := range n {
+		s.scaled[k] = v * s.scale
+	}
+	return s.scaled
+}
+
+// oracleNoise is the true noise's smoothed spectrum, frame by frame,
+// pooled into groups.
+type oracleNoise struct {
+	g      *dsp.Grid
+	stft   *dsp.STFT
+	noise  []float32 // noisy − clean
+	pos    int       // first sample of the next window
+	frame  []float32
+	spec   []complex64
+	smooth []float32
+	est    []float32
+}
+
+func newOracleNoise(g *dsp.Grid, noisy, clean []float32) *oracleNoise {
+	st, _ := dsp.NewSTFT(g.Size)
+	o := &oracleNoise{g: g, stft: st, noise: make([]float32, len(noisy)), pos: -g.Size + g.Hop,
+		frame: make([]float32, g.Size), spec: make([]complex64, g.Bins()),
+		smooth: make([]float32, g.Bins()), est: make([]float32, g.Groups.Len())}
+	for i := range o.noise {
+		o.noise[i] = noisy[i] - clean[i]
+	}
+	return o
+}
+
+func (o *oracleNoise) Update([]float32) {
+	for i := range o.frame {
+		o.frame[i] = 0
+		if j := o.pos + i; j >= 0 && j < len(o.noise) {
+			o.frame[i] = o.noise[j]
+		}
+	}
+	o.pos += o.g.Hop
+	o.stft.Analyze(o.spec, o.frame)
+	for k, c := range o.spec {
+		pw := real(c)*real(c) + imag(c)*imag(c)
+		o.smooth[k] = max(0.8*o.smooth[k]+0.2*pw, 1e-12)
+	}
+	o.g.Groups.Pool(o.est, o.smooth)
+}
+func (o *oracleNoise) Noise() []float32   { return o.est }
+func (o *oracleNoise) SetNoise([]float32) {}
+func (o *oracleNoise) Reset()             { o.pos = -o.g.Size + o.g.Hop }
+
+// editedGains edits the bin gains of the rule it wraps: a per-frame hold
+// (release) and smoothing across frequency (fsmooth).
+type editedGains struct {
+	dsp.GainRule
+	release, fsmooth float32
+	prev, tmp        []float32
+}
+
+func (e *editedGains) Gains(dst []float32, f *dsp.Frame) {
+	e.GainRule.Gains(dst, f)
+	if e.prev == nil {
+		e.prev, e.tmp = make([]float32, len(dst)), make([]float32, len(dst))
+	}
+	if w := e.fsmooth; w != 0 {
+		copy(e.tmp, dst)
+		for k := 1; k < len(dst)-1; k++ {
+			dst[k] = (1-2*w)*e.tmp[k] + w*(e.tmp[k-1]+e.tmp[k+1])
+		}
+	}
+	if b := e.release; b != 0 {
+		for k := range dst {
+			dst[k] = max(dst[k], b*e.prev[k])
+			e.prev[k] = dst[k]
+		}
+	}
+}
+
+// editedModel edits the band gains of the model it wraps after each step.
+type editedModel struct {
+	learned.Model
+	edit func(gains []float32)
+}
+
+func (m *editedModel) Step(features []float32) {
+	m.Model.Step(features)
+	m.edit(m.Model.Gains())
+}
+
+// bandEdit returns the band-gain edit of tun for a stream: the band
+// oracle (from the noisy and clean band powers of each frame, computed
+// here on the chain's frame grid), then hiPow and bandSmooth.
+func (tun tuning) bandEdit(g *dsp.Grid, noisy, clean []float32) func([]float32) {
+	st, _ := dsp.NewSTFT(g.Size)
+	bands := learned.NewFeatures(g).Bands()
+	spec := make([]complex64, g.Bins())
+	power := make([]float32, g.Bins())
+	pad := func(x []float32) []float32 { // the chain's first window is Hop zeros then Hop samples
+		p := make([]float32, g.Size-g.Hop+len(x)+g.Size)
+		copy(p[g.Size-g.Hop:], x)
+		return p
+	}
+	pn, pc := pad(noisy), pad(clean)
+	bandPower := func(dst, x []float32, frame int) {
+		st.Analyze(spec, x[frame*g.Hop:frame*g.Hop+g.Size])
 		for k, c := range spec {
 			power[k] = real(c)*real(c) + imag(c)*imag(c)
 		}
-		l.bands.Pool(cleanBands, power)
-		for b, e := range cleanBands {
-			ideal := float32(1)
-			if n := bandPower[b]; n > 0 {
-				ideal = min(1, float32(math.Sqrt(float64(e/n))))
+		bands.Pool(dst, power)
+	}
+	noisyBands, cleanBands := make([]float32, learned.Bands), make([]float32, learned.Bands)
+	prev := make([]float32, learned.Bands)
+	frame := 0
+	return func(gains []float32) {
+		if tun.bandOracle != "" {
+			bandPower(noisyBands, pn, frame)
+			bandPower(cleanBands, pc, frame)
+			for b, e := range cleanBands {
+				ideal := float32(1)
+				if n := noisyBands[b]; n > 0 {
+					ideal = min(1, float32(math.Sqrt(float64(e/n))))
+				}
+				switch tun.bandOracle {
+				case "bandOracleNoise":
+					gains[b] = min(gains[b], ideal)
+				case "bandOracleSpeech":
+					gains[b] = max(gains[b], ideal)
+				default:
+					gains[b] = ideal
+				}
 			}
-			net := l.state.Gains[b]
-			switch {
-			case strings.Contains(setting, "bandOracleNoise"):
-				l.state.Gains[b] = min(net, ideal)
-			case strings.Contains(setting, "bandOracleSpeech"):
-				l.state.Gains[b] = max(net, ideal)
-			default:
-				l.state.Gains[b] = ideal
+		}
+		frame++
+		for b := tun.hiBand; b < len(gains); b++ {
+			gains[b] = float32(math.Pow(float64(gains[b]), float64(tun.hiPow)))
+		}
+		if tun.bandSmooth != 0 {
+			for b, v := range gains {
+				prev[b] = tun.bandSmooth*prev[b] + (1-tun.bandSmooth)*v
+				gains[b] = prev[b]
 			}
 		}
 	}

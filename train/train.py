@@ -1,6 +1,6 @@
 """Trains the learned gain stage from scratch and exports the weights Go
-embeds (denoise/model/gainnet.bin) and a parity vector for the Go test
-(denoise/model/parity.bin). Deterministic on the CPU for a given seed,
+embeds (internal/learned/model/gainnet.bin) and a parity vector for the Go
+test (internal/learned/model/parity.bin). Deterministic on the CPU for a given seed,
 data and thread count; a GPU (--device cuda) trains in minutes.
 
     python3 train/train.py --data train/work/data
@@ -32,7 +32,7 @@ def load(data):
 
 # Third-octave bands from 150 Hz to 4.3 kHz, as the intelligibility
 # measures (STOI, ESTOI) analyse speech, each made of the learned bands
-# whose centres fall in it (band indices of denoise/learned.go).
+# whose centres fall in it (band indices of internal/learned/bands.go).
 THIRD_OCTAVES = [[3], [4], [5], [6], [7, 8], [9], [10], [11, 12], [13, 14], [15, 16],
                  [17, 18], [19, 20], [21, 22], [23, 24], [25, 26]]
 
@@ -152,14 +152,13 @@ def reference_blas(maps_text):
     return None
 
 
-def export(model, vf, out, lookahead):
+def export(model, vf, out):
     """Writes the weights Go embeds, and a parity vector: 60 frames of real
     validation features through the unfolded PyTorch model, for the Go test
     to reproduce. The parity vector is computed on the CPU whatever trained
     the model, since GPUs may round the recurrent layers' products to TF32."""
     os.makedirs(out, exist_ok=True)
     tensors = folded_tensors(model)
-    tensors["lookahead"] = np.array([lookahead], dtype=np.float32)
     write_tensors(os.path.join(out, "gainnet.bin"), tensors)
     cpu_model = copy.deepcopy(model).cpu().eval()
     with torch.no_grad():
@@ -172,7 +171,7 @@ def export(model, vf, out, lookahead):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="train/work/data")
-    ap.add_argument("--out", default="denoise/model")
+    ap.add_argument("--out", default="internal/learned/model")
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--hidden", type=int, default=96)
     ap.add_argument("--batch", type=int, default=64)
@@ -180,8 +179,6 @@ def main():
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--deltas", type=int, default=0,
                     help="leading features whose change since the last frame is also an input")
-    ap.add_argument("--lookahead", type=int, default=0,
-                    help="frames the network sees past the frame it gains (0 or 1)")
     ap.add_argument("--cut-weight", type=float, default=2.0,
                     help="weight of gain errors that cut speech, against 1 for those that leave noise")
     ap.add_argument("--envelope-weight", type=float, default=16.0,
@@ -235,14 +232,6 @@ def main():
         v = torch.from_numpy(np.ascontiguousarray(speech[idx, :t])).reshape(-1, args.seq)
         return f, g, v
 
-    def shift(pg, pv, g, v, f):
-        # With lookahead L, the output after frame t is the gain of frame
-        # t-L: the network has heard L frames past the one it judges.
-        la = args.lookahead
-        if la == 0:
-            return pg, pv, g, v, f
-        return pg[:, la:], pv[:, la:], g[:, :-la], v[:, :-la], f[:, :-la]
-
     pool = third_octave_pool(meta["bands"]).to(device)
 
     def total_loss(pg, pv, g, v, f, report=False):
@@ -275,7 +264,7 @@ def main():
         for i in range(n // args.batch):
             b = perm[i * args.batch:(i + 1) * args.batch]
             pg, pv = model(tf[b])
-            loss, _, _, _, _ = total_loss(*shift(pg, pv, tg[b], tv[b], tf[b]))
+            loss, _, _, _, _ = total_loss(pg, pv, tg[b], tv[b], tf[b])
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -285,15 +274,15 @@ def main():
         model.eval()
         with torch.no_grad():
             pg, pv = model(vf)
-            vl, vgl, vvl, vel, vsl = total_loss(*shift(pg, pv, vg, vv, vf), report=True)
+            vl, vgl, vvl, vel, vsl = total_loss(pg, pv, vg, vv, vf, report=True)
         print(f"epoch {epoch + 1:3d}  train {total.item() / (n // args.batch):.4f}  "
               f"val {vl.item():.4f} (gain {vgl.item():.4f}, speech {vvl.item():.4f}, "
               f"envelope {vel.item():.4f}, stoi {vsl.item():.4f})  "
               f"{time.time() - start:.0f} s", flush=True)
         if args.every_epoch and epoch + 1 < args.epochs:
-            export(model, vf, args.out, args.lookahead)
+            export(model, vf, args.out)
 
-    export(model, vf, args.out, args.lookahead)
+    export(model, vf, args.out)
     print(f"wrote {args.out}/gainnet.bin and parity.bin", flush=True)
 
 

@@ -174,20 +174,6 @@ func (o *cleanOptions) denoiserConfig(sampleRate int) denoise.Config {
 	return denoise.Config{SampleRate: sampleRate, MaxAttenuation: o.maxAttenuation, Mode: o.mode}
 }
 
-// cleanStrengthDB maps a --strength name to a maximum attenuation [dB];
-// 0 means the library default.
-func cleanStrengthDB(name string) (float64, bool) {
-	switch name {
-	case "gentle":
-		return 12, true
-	case "balanced":
-		return 0, true
-	case "aggressive":
-		return 40, true
-	}
-	return 0, false
-}
-
 // runClean runs the clean command and returns its exit code; ctx is
 // cancelled on SIGINT/SIGTERM.
 func runClean(ctx context.Context, args []string, cio cleanIO) int {
@@ -260,10 +246,11 @@ func cleanParseArgs(args []string, cio cleanIO) (opts cleanOptions, in string, c
 		err := flags.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
 			var latency any = "slightly"
+			mode := denoise.ModeLearned
 			if d, err := denoise.New(denoise.Config{}); err == nil {
-				latency = d.LatencyDuration()
+				latency, mode = d.LatencyDuration(), d.Config().Mode
 			}
-			fmt.Fprintf(cio.stdout, cleanHelp, denoise.DefaultMaxAttenuation, denoise.MinSampleRate, denoise.MaxFilterSampleRate, latency, denoise.DefaultMode)
+			fmt.Fprintf(cio.stdout, cleanHelp, denoise.DefaultMaxAttenuation, denoise.MinSampleRate, denoise.MaxSampleRate, latency, mode)
 			return opts, "", 0, false
 		}
 		if err != nil {
@@ -301,9 +288,9 @@ func cleanParseArgs(args []string, cio cleanIO) (opts cleanOptions, in string, c
 			opts.maxAttenuation, denoise.MaxMaxAttenuation)
 	}
 	if set["strength"] {
-		db, ok := cleanStrengthDB(strength)
-		if !ok {
-			return usageErr("--strength %q: want gentle, balanced or aggressive", strength)
+		db, err := cli.ParseStrength(strength)
+		if err != nil {
+			return usageErr("%v", err)
 		}
 		opts.maxAttenuation = db
 	}
@@ -429,7 +416,7 @@ func cleanStream(ctx context.Context, in io.Reader, out io.Writer, opts *cleanOp
 	ch, err := newCleanChannels(f, opts.denoiserConfig(f.SampleRate), cleanChunkFrames)
 	if errors.Is(err, denoise.ErrSampleRate) {
 		return cleanFileErr(inName, fmt.Errorf("%w; resample it first, e.g. ffmpeg -i IN.wav -ar %d OUT.wav",
-			err, min(max(f.SampleRate, denoise.MinSampleRate), denoise.MaxFilterSampleRate)))
+			err, min(max(f.SampleRate, denoise.MinSampleRate), denoise.MaxSampleRate)))
 	}
 	if err != nil {
 		return cleanFileErr(inName, err)
@@ -484,82 +471,56 @@ func cleanStream(ctx context.Context, in io.Reader, out io.Writer, opts *cleanOp
 	return cleanFinishExtras(ch, opts, inName, outName, f.SampleRate, frames)
 }
 
-// cleanChannels denoises interleaved audio with one denoise.Filter (a
-// Denoiser, resampling above 48 kHz) per channel
-// and removes the denoisers' delay, so that output sample i belongs to
-// input sample i and the output is as long as the input.
+// cleanChannels denoises interleaved audio with the library's
+// multichannel Denoiser and removes its delay, so that output sample i
+// belongs to input sample i and the output is as long as the input.
 type cleanChannels struct {
-	dens     []*denoise.Filter
+	den      *denoise.Denoiser
 	channels int
-	planar   [][]float32 // one buffer per channel: max(chunk, latency) samples
-	out      []float32   // interleaved output, as long as one planar buffer per channel
-	skip     int         // delayed samples per channel still to drop from the front
+	buf      []float32   // interleaved output: max(chunk, latency) frames
+	skip     int         // delayed frames still to drop from the front
 	meter    *cleanMeter // measures for --json and --plot; nil without them
 }
 
 func newCleanChannels(f wav.Format, cfg denoise.Config, chunk int) (*cleanChannels, error) {
-	c := &cleanChannels{channels: f.Channels}
-	for range f.Channels {
-		d, err := denoise.NewFilter(cfg)
-		if err != nil {
-			return nil, err
-		}
-		c.dens = append(c.dens, d)
+	cfg.Channels = f.Channels
+	d, err := denoise.New(cfg)
+	if err != nil {
+		return nil, err
 	}
-	c.skip = c.dens[0].Latency()
-	size := max(chunk, c.skip) // Flush needs room for Latency() samples
-	c.planar = make([][]float32, f.Channels)
-	for i := range c.planar {
-		c.planar[i] = make([]float32, size)
-	}
-	c.out = make([]float32, size*f.Channels)
-	return c, nil
+	return &cleanChannels{
+		den:      d,
+		channels: f.Channels,
+		buf:      make([]float32, max(chunk, d.Latency())*f.Channels), // Drain needs room for Latency() frames
+		skip:     d.Latency(),
+	}, nil
 }
 
 // process denoises interleaved samples (at most chunk frames) and returns
 // the interleaved output that is ready, in a buffer reused by the next call.
 func (c *cleanChannels) process(in []float32) []float32 {
-	frames := len(in) / c.channels
+	out := c.buf[:len(in)]
 	if c.meter != nil {
 		c.meter.input(in)
+		c.meter.process(c.den, out, in)
+	} else {
+		c.den.Process(out, in)
 	}
-	for ch, d := range c.dens {
-		p := c.planar[ch][:frames]
-		for i := range p {
-			p[i] = in[i*c.channels+ch]
-		}
-		if c.meter != nil {
-			c.meter.process(ch, d, p)
-		} else {
-			d.Process(p, p)
-		}
-	}
-	return c.interleave(frames)
+	return c.ready(len(in) / c.channels)
 }
 
-// flush returns the samples the denoisers still hold, minus any delay not
+// flush returns the samples the Denoiser still holds, minus any delay not
 // yet dropped (when the input was shorter than the latency).
 func (c *cleanChannels) flush() []float32 {
-	frames := 0
-	for ch, d := range c.dens {
-		frames = d.Flush(c.planar[ch])
-	}
-	return c.interleave(frames)
+	return c.ready(c.den.Drain(c.buf) / c.channels)
 }
 
-// interleave drops what remains of the delay from the front of the first
-// frames samples of each planar buffer and interleaves the rest.
-func (c *cleanChannels) interleave(frames int) []float32 {
+// ready drops what remains of the delay from the front of the first frames
+// frames of the output buffer and returns the rest.
+func (c *cleanChannels) ready(frames int) []float32 {
 	drop := min(c.skip, frames)
 	c.skip -= drop
-	n := frames - drop
-	out := c.out[:n*c.channels]
-	for ch := range c.dens {
-		p := c.planar[ch][drop:frames]
-		for i, v := range p {
-			out[i*c.channels+ch] = v
-		}
-	}
+	out := c.buf[drop*c.channels : frames*c.channels]
 	if c.meter != nil {
 		c.meter.output(out)
 	}

@@ -84,7 +84,7 @@ func cleanFinishExtras(ch *cleanChannels, opts *cleanOptions, inName, outName st
 		}
 	}
 	if opts.plot != "" {
-		return ch.meter.plot(opts.plot, opts.force, inName, ch.dens[0].MaxAttenuation())
+		return ch.meter.plot(opts.plot, opts.force, inName, ch.den.Config().MaxAttenuation)
 	}
 	return nil
 }

@@ -197,22 +197,20 @@ func cleanReadFrames(r *wav.Reader, frames int64, channels int) ([]float32, erro
 // learn gives every channel's denoiser the profile of its own channel of
 // the interleaved noise, or of the one channel when noise is mono.
 func (c *cleanChannels) learn(noise []float32, channels int, name string) error {
-	frames := len(noise) / channels
-	plane := make([]float32, frames)
-	for ch, d := range c.dens {
-		src := ch
-		if channels == 1 {
-			src = 0
+	if channels == 1 && c.channels > 1 {
+		spread := make([]float32, len(noise)*c.channels)
+		for i, v := range noise {
+			for ch := range c.channels {
+				spread[i*c.channels+ch] = v
+			}
 		}
-		for i := range plane {
-			plane[i] = noise[i*channels+src]
-		}
-		if err := d.LearnNoise(plane); errors.Is(err, denoise.ErrNoiseTooShort) {
-			return cleanFileErr(name, fmt.Errorf("the noise sample is too short to learn from (%d samples); give at least %v, better half a second or more",
-				frames, d.LatencyDuration()))
-		} else if err != nil {
-			return cleanFileErr(name, err)
-		}
+		noise = spread
+	}
+	if err := c.den.LearnNoise(noise); errors.Is(err, denoise.ErrNoiseTooShort) {
+		return cleanFileErr(name, fmt.Errorf("the noise sample is too short to learn from (%d samples); give at least %v, better half a second or more",
+			len(noise)/c.channels, c.den.LatencyDuration()))
+	} else if err != nil {
+		return cleanFileErr(name, err)
 	}
 	return nil
 }

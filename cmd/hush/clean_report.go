@@ -51,9 +51,9 @@ func (r *cleanReporter) write(rep *cleanReport) error {
 // noise estimate of every frame can be read.
 type cleanMeter struct {
 	start    time.Time
-	phase    []int // samples into the current frame, per channel
-	frames   int   // frames of all channels
-	speech   int   // of which SpeechProbability > 0.5
+	phase    int // frames into the current 10 ms
+	frames   int // frames of all channels
+	speech   int // of which SpeechProbability > 0.5
 	noisePow float64
 	inPow    float64 // sums of squares over all channels
 	outPow   float64
@@ -64,7 +64,7 @@ type cleanMeter struct {
 }
 
 func newCleanMeter(channels, sampleRate, chunk int, plot bool) (*cleanMeter, error) {
-	m := &cleanMeter{start: time.Now(), phase: make([]int, channels), channels: channels}
+	m := &cleanMeter{start: time.Now(), channels: channels}
 	if plot {
 		var err error
 		if m.in, err = spectrogram.NewAnalyzer(sampleRate, plotMaxColumns); err != nil {
@@ -94,21 +94,24 @@ func (m *cleanMeter) output(x []float32) {
 	}
 }
 
-// process denoises p in place with d (channel ch) frame by frame.
-func (m *cleanMeter) process(ch int, d *denoise.Filter, p []float32) {
+// process denoises src into dst with d, one 10 ms frame at a time, and
+// reads every channel's speech probability and noise level after each.
+func (m *cleanMeter) process(d *denoise.Denoiser, dst, src []float32) {
 	hop := d.FrameSize()
-	for len(p) > 0 {
-		n := min(hop-m.phase[ch], len(p))
-		d.Process(p[:n], p[:n])
-		p = p[n:]
-		m.phase[ch] += n
-		if m.phase[ch] == hop {
-			m.phase[ch] = 0
-			m.frames++
-			if d.SpeechProbability() > 0.5 {
-				m.speech++
+	for len(src) > 0 {
+		n := min(hop-m.phase, len(src)/m.channels)
+		d.Process(dst[:n*m.channels], src[:n*m.channels])
+		dst, src = dst[n*m.channels:], src[n*m.channels:]
+		m.phase += n
+		if m.phase == hop {
+			m.phase = 0
+			for c := range m.channels {
+				m.frames++
+				if d.SpeechProbability(c) > 0.5 {
+					m.speech++
+				}
+				m.noisePow += math.Pow(10, d.NoiseLevel(c)/10)
 			}
-			m.noisePow += math.Pow(10, d.NoiseLevel()/10)
 		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -28,7 +27,7 @@ func signalBuild(t *testing.T) string {
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		t.Skip("the go tool is not on PATH:", err)
 	}
 	bin := filepath.Join(t.TempDir(), "hush")
 	out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput()

@@ -496,7 +496,7 @@ func TestCleanModeSelectsTheGainStage(t *testing.T) {
 		require.Equal(t, 0, code, stderr)
 		outs[m], _ = cleanReadWAV(t, out)
 	}
-	assert.Equal(t, outs[denoise.DefaultMode.String()], outs[""], "no --mode is the library default")
+	assert.Equal(t, outs[denoise.ModeLearned.String()], outs[""], "no --mode is the library default")
 	assert.NotEqual(t, outs["learned"], outs["classic"])
 }
 

@@ -221,13 +221,14 @@ func liveParseArgs(args []string, lio liveIO) (opts liveOptions, code int, ok bo
 	if errors.Is(err, flag.ErrHelp) {
 		latency := "20ms"
 		var lat time.Duration
+		mode := denoise.ModeLearned
 		if d, err := denoise.New(denoise.Config{}); err == nil {
-			lat = d.LatencyDuration()
+			lat, mode = d.LatencyDuration(), d.Config().Mode
 			latency = ms(lat)
 		}
 		fmt.Fprintf(lio.stdout, liveHelp, ms(lat+live.DefaultBuffer), latency, ms(live.DefaultBuffer),
-			denoise.MinSampleRate, denoise.MaxSampleRate, float64(live.DefaultBuffer)/float64(time.Millisecond),
-			denoise.DefaultMaxAttenuation, denoise.DefaultMode)
+			live.MinSampleRate, live.MaxSampleRate, float64(live.DefaultBuffer)/float64(time.Millisecond),
+			denoise.DefaultMaxAttenuation, mode)
 		return opts, 0, false
 	}
 	if err != nil {
@@ -245,8 +246,8 @@ func liveParseArgs(args []string, lio liveIO) (opts liveOptions, code int, ok bo
 	case set["max-attenuation"] && !(opts.MaxAttenuation > 0 && opts.MaxAttenuation <= denoise.MaxMaxAttenuation):
 		return usageErr("--max-attenuation %g: want a number of dB above 0 and at most %d, such as 12 or 30",
 			opts.MaxAttenuation, denoise.MaxMaxAttenuation)
-	case set["rate"] && (opts.SampleRate < denoise.MinSampleRate || opts.SampleRate > denoise.MaxSampleRate):
-		return usageErr("--rate %d: want %d to %d Hz, such as 44100 or 48000", opts.SampleRate, denoise.MinSampleRate, denoise.MaxSampleRate)
+	case set["rate"] && (opts.SampleRate < live.MinSampleRate || opts.SampleRate > live.MaxSampleRate):
+		return usageErr("--rate %d: want %d to %d Hz, such as 44100 or 48000", opts.SampleRate, live.MinSampleRate, live.MaxSampleRate)
 	case math.IsNaN(bufferMS) || bufferMS < minMS || bufferMS > maxMS:
 		return usageErr("--buffer %g: want %g to %g ms", bufferMS, minMS, maxMS)
 	}
@@ -259,15 +260,11 @@ func liveParseArgs(args []string, lio liveIO) (opts liveOptions, code int, ok bo
 		opts.Mode = m
 	}
 	if set["strength"] {
-		found := false
-		for _, st := range live.StrengthSteps() {
-			if st.Name == strength {
-				opts.MaxAttenuation, found = st.DB, true
-			}
+		db, err := cli.ParseStrength(strength)
+		if err != nil {
+			return usageErr("%v", err)
 		}
-		if !found {
-			return usageErr("--strength %q: want gentle, balanced or aggressive", strength)
-		}
+		opts.MaxAttenuation = db
 	}
 	return opts, 0, true
 }

@@ -27,28 +27,28 @@ func main() {
 	rate := flag.Int("rate", 16000, "sample rate [Hz], 8000..192000")
 	channels := flag.Int("channels", 1, "interleaved channels")
 	strength := flag.Float64("max-attenuation", 0, "strength [dB]; 0 means the library default")
-	modeName := flag.String("mode", denoise.DefaultMode.String(), "gain stage: learned or classic")
+	modeName := flag.String("mode", denoise.ModeLearned.String(), "gain stage: learned or classic")
 	flag.Parse()
 	mode, err := denoise.ParseMode(*modeName)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pcmpipe:", err)
 		os.Exit(2)
 	}
-	if err := run(os.Stdin, os.Stdout, denoise.Config{SampleRate: *rate, MaxAttenuation: *strength, Mode: mode}, *channels); err != nil {
+	if err := run(os.Stdin, os.Stdout, denoise.Config{SampleRate: *rate, Channels: *channels, MaxAttenuation: *strength, Mode: mode}); err != nil {
 		fmt.Fprintln(os.Stderr, "pcmpipe:", err)
 		os.Exit(1)
 	}
 }
 
-func run(in io.Reader, out io.Writer, cfg denoise.Config, channels int) error {
-	r, err := denoise.NewReader(in, cfg, channels)
+func run(in io.Reader, out io.Writer, cfg denoise.Config) error {
+	r, err := denoise.NewReader(in, cfg)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(out)
 	if _, err := io.Copy(w, r); err != nil {
 		if errors.Is(err, denoise.ErrPartialFrame) {
-			return fmt.Errorf("%w: is the input really %d-channel 16-bit PCM?", err, channels)
+			return fmt.Errorf("%w: is the input really %d-channel 16-bit PCM?", err, r.Denoiser().Config().Channels)
 		}
 		return err
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/hushaudio/hush/internal/cli"
 )
 
 // Action is what a key asks of a running session.
@@ -46,22 +48,10 @@ func KeyAction(key byte) Action {
 	return ActionNone
 }
 
-// StrengthStep is a named strength.
-type StrengthStep struct {
-	Name string
-	DB   float64 // maximum attenuation [dB]
-}
-
-// StrengthSteps returns the named strengths, gentlest first; they match
-// "hush clean --strength".
-func StrengthSteps() [3]StrengthStep {
-	return [3]StrengthStep{{"gentle", 12}, {"balanced", 24}, {"aggressive", 40}}
-}
-
 // StrengthName describes a strength [dB]: "balanced (24 dB)", or "30 dB"
 // for one between the named steps.
 func StrengthName(db float64) string {
-	for _, s := range StrengthSteps() {
+	for _, s := range cli.Strengths() {
 		if s.DB == db {
 			return fmt.Sprintf("%s (%g dB)", s.Name, db)
 		}
@@ -71,7 +61,7 @@ func StrengthName(db float64) string {
 
 // nextStrength returns the named step above (or below) db, or db at the end.
 func nextStrength(db float64, stronger bool) float64 {
-	steps := StrengthSteps()
+	steps := cli.Strengths()
 	if stronger {
 		for _, s := range steps {
 			if s.DB > db {
@@ -90,7 +80,7 @@ func nextStrength(db float64, stronger bool) float64 {
 
 // apply carries out a key's action on e; it reports whether to stop.
 func apply(e *Engine, a Action) (quit bool) {
-	steps := StrengthSteps()
+	steps := cli.Strengths()
 	switch a {
 	case ActionBypass:
 		e.SetBypass(!e.Bypass())
@@ -120,7 +110,7 @@ func StatusLine(m Meters) string {
 
 // strengthLabel is the step's name, or the strength in dB between steps.
 func (m Meters) strengthLabel() string {
-	for _, s := range StrengthSteps() {
+	for _, s := range cli.Strengths() {
 		if s.DB == m.Strength {
 			return s.Name
 		}

@@ -24,6 +24,14 @@ const bypassRamp = 0.010
 // read, fast enough to follow syllables.
 const meterTime = 0.3
 
+// The rates a live stream runs at [Hz]. Live audio is denoised natively:
+// above 48 kHz the denoiser's resampled path would cost twice the CPU and
+// 1.3 ms more delay for a band no call carries.
+const (
+	MinSampleRate = 8000
+	MaxSampleRate = 48000
+)
+
 // EngineConfig configures an Engine.
 type EngineConfig struct {
 	// SampleRate of the stream [Hz], 8000 to 48000.
@@ -81,6 +89,9 @@ func NewEngine(cfg EngineConfig) (*Engine, error) {
 		return nil, fmt.Errorf("%w: %d input and %d output channels, want at least 1 each",
 			ErrBuffer, cfg.InputChannels, cfg.OutputChannels)
 	}
+	if cfg.SampleRate < MinSampleRate || cfg.SampleRate > MaxSampleRate {
+		return nil, fmt.Errorf("%w: %d Hz, want %d to %d", ErrSampleRate, cfg.SampleRate, MinSampleRate, MaxSampleRate)
+	}
 	den, err := denoise.New(denoise.Config{SampleRate: cfg.SampleRate, MaxAttenuation: cfg.MaxAttenuation, Mode: cfg.Mode})
 	if err != nil {
 		if errors.Is(err, denoise.ErrSampleRate) {
@@ -99,10 +110,10 @@ func NewEngine(cfg EngineConfig) (*Engine, error) {
 		wetStep:         1 / float32(bypassRamp*float64(cfg.SampleRate)),
 		meterCoef:       1 / float32(meterTime*float64(cfg.SampleRate)),
 		latency:         den.Latency(),
-		sampleRate:      den.SampleRate(),
+		sampleRate:      den.Config().SampleRate,
 		latencyDuration: den.LatencyDuration(),
 	}
-	e.appliedStrength = math.Float64bits(den.MaxAttenuation())
+	e.appliedStrength = math.Float64bits(den.Config().MaxAttenuation)
 	e.shared.strength.Store(e.appliedStrength)
 	return e, nil
 }
@@ -190,7 +201,7 @@ func (e *Engine) Process(in, out []float32, flags StreamFlags) {
 	e.inPow, e.outPow = inPow, outPow
 	s.inPow.Store(math.Float32bits(inPow))
 	s.outPow.Store(math.Float32bits(outPow))
-	s.speech.Store(math.Float32bits(e.den.SpeechProbability()))
+	s.speech.Store(math.Float32bits(e.den.SpeechProbability(0)))
 	s.frames.Add(uint64(frames))
 	s.callbacks.Add(1)
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/hushaudio/hush/denoise"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hushaudio/hush/internal/cli"
 )
 
 func noise(n int, level float64, seed uint64) []float32 {
@@ -52,7 +54,7 @@ func TestEngineProcessDoesNotAllocate(t *testing.T) {
 		require.NoError(t, err)
 		in := noise(c.frames*c.inCh, 0.1, 1)
 		out := make([]float32, c.frames*c.outCh)
-		steps := StrengthSteps()
+		steps := cli.Strengths()
 		i := 0
 		allocs := testing.AllocsPerRun(200, func() {
 			// Switches from another goroutine land between callbacks; here

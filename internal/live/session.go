@@ -107,9 +107,9 @@ func Open(b Backend, opts Options) (*Session, error) {
 	rates := []int{opts.SampleRate}
 	if opts.SampleRate == 0 {
 		rates = candidateRates(in, out)
-	} else if opts.SampleRate < denoise.MinSampleRate || opts.SampleRate > denoise.MaxSampleRate {
+	} else if opts.SampleRate < MinSampleRate || opts.SampleRate > MaxSampleRate {
 		return nil, fmt.Errorf("%w: %d Hz; the denoiser runs at %d to %d Hz (44100 and 48000 suit most devices)",
-			ErrSampleRate, opts.SampleRate, denoise.MinSampleRate, denoise.MaxSampleRate)
+			ErrSampleRate, opts.SampleRate, MinSampleRate, MaxSampleRate)
 	}
 	s := &Session{stallTimeout: opts.StallTimeout}
 	if s.stallTimeout == 0 {
@@ -168,7 +168,7 @@ func firstOf(first, err error) error {
 func candidateRates(in, out DeviceInfo) []int {
 	var rates []int
 	for _, r := range []int{int(math.Round(in.DefaultSampleRate)), int(math.Round(out.DefaultSampleRate)), 48000, 44100} {
-		if r < denoise.MinSampleRate || r > denoise.MaxSampleRate {
+		if r < MinSampleRate || r > MaxSampleRate {
 			continue
 		}
 		dup := false

@@ -312,25 +312,10 @@ func readHeader(p string) (input, error) {
 	return input{abs: p, frames: frames, rate: r.Format().SampleRate}, nil
 }
 
-// readMono reads a whole WAV file and averages its channels.
+// readMono reads a whole WAV file as mono; errors name the file.
 func readMono(p string) ([]float32, error) {
-	x, f, err := wav.ReadFile(p)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, err)
-	}
-	if f.Channels <= 1 {
-		return x, nil
-	}
-	n := len(x) / f.Channels
-	mono := make([]float32, n)
-	for i := range mono {
-		var s float32
-		for c := range f.Channels {
-			s += x[i*f.Channels+c]
-		}
-		mono[i] = s / float32(f.Channels)
-	}
-	return mono, nil
+	x, _, err := wav.ReadMonoFile(p)
+	return x, err
 }
 
 // checkOutDir refuses to mix into a folder that already holds a set,

@@ -27,11 +27,6 @@ type GainNet struct {
 	// since the previous frame.
 	Deltas int
 
-	// Lookahead is how many frames past the one it gains the network was
-	// trained to hear (0 or 1): the gains of a Step belong to the frame
-	// Lookahead frames before the features it was given.
-	Lookahead int
-
 	in         dense
 	gru1, gru2 gru
 	gain, vad  dense
@@ -71,15 +66,14 @@ func LoadGainNet(ts map[string]Tensor) (*GainNet, error) {
 	if n.vad, err = loadDense(ts, "vad", 3*hidden, 1); err != nil {
 		return nil, err
 	}
-	if n.Lookahead, err = loadCount(ts, "lookahead", maxLookahead); err != nil {
+	// A network that hears frames ahead of the one it gains would add a
+	// hop (10 ms) of delay per frame, which the 20 ms latency leaves no
+	// room for; files that ask for it are refused.
+	if _, err := loadCount(ts, "lookahead", 0); err != nil {
 		return nil, err
 	}
 	return n, nil
 }
-
-// maxLookahead bounds the lookahead a weights file may ask for: each frame
-// of it delays the audio by a hop (10 ms).
-const maxLookahead = 1
 
 // loadCount reads an optional one-value tensor holding a whole number
 // from 0 to most; a file without it means 0.

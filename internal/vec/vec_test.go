@@ -123,7 +123,7 @@ func TestActivations(t *testing.T) {
 	for x := float32(-100); x <= 100; x += 0.00731 {
 		xs = append(xs, x)
 	}
-	xs = append(xs, 0, -0.0, 1e-8, -1e-8, float32(math.Inf(1)), float32(math.Inf(-1)))
+	xs = append(xs, 0, float32(math.Copysign(0, -1)), 1e-8, -1e-8, float32(math.Inf(1)), float32(math.Inf(-1)))
 	sig := make([]float32, len(xs))
 	th := make([]float32, len(xs))
 	ex := make([]float32, len(xs))

@@ -1,19 +1,17 @@
-//go:build hushtrain
-
 // Command gen makes the learned stage's training set: noisy streams mixed
 // from the training speech and noise that train/prepare.sh decoded, run
 // through the learned stage's feature computation. It writes float32
 // arrays that train/train.py reads:
 //
-//	features.f32  streams × frames × denoise.TrainingFeatures
-//	gains.f32     streams × frames × denoise.TrainingBands (ideal gains, -1: any)
+//	features.f32  streams × frames × learned.FeatureCount
+//	gains.f32     streams × frames × learned.Bands (ideal gains, -1: any)
 //	speech.f32    streams × frames (1 where the clean speech is active)
 //	meta.json     the shapes and the options used
 //
 // Every random choice comes from a generator seeded with -seed and the
 // stream's index, so the output is the same for any number of workers.
 //
-//	go run -tags hushtrain ./train/gen -streams 2400 -o train/work/data
+//	go run ./train/gen -streams 2400 -o train/work/data
 package main
 
 import (
@@ -31,8 +29,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/hushaudio/hush/denoise"
 	"github.com/hushaudio/hush/dsp/resample"
+	"github.com/hushaudio/hush/internal/learned"
 	"github.com/hushaudio/hush/internal/wav"
 )
 
@@ -112,8 +110,8 @@ func run(o options) error {
 		file  *os.File
 		final string
 	}{
-		{name: "features.f32", per: frames * denoise.TrainingFeatures},
-		{name: "gains.f32", per: frames * denoise.TrainingBands},
+		{name: "features.f32", per: frames * learned.FeatureCount},
+		{name: "gains.f32", per: frames * learned.Bands},
 		{name: "speech.f32", per: frames},
 	}
 	for i := range outputs {
@@ -181,7 +179,7 @@ func run(o options) error {
 	}
 	meta := map[string]any{
 		"streams": o.Streams, "frames": frames,
-		"features": denoise.TrainingFeatures, "bands": denoise.TrainingBands,
+		"features": learned.FeatureCount, "bands": learned.Bands,
 		"options": o,
 	}
 	b, _ := json.MarshalIndent(meta, "", "  ")
@@ -283,7 +281,7 @@ func makeStream(rng *rand.Rand, o options, frames int, speech []clip, noiseByKin
 			clean[i] *= s
 		}
 	}
-	feat, gain, energy, err := denoise.TrainingFrames(rate, noisy, clean, nil, nil, nil)
+	feat, gain, energy, err := learned.TrainingFrames(rate, noisy, clean, nil, nil, nil)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -299,7 +297,7 @@ func makeStream(rng *rand.Rand, o options, frames int, speech []clip, noiseByKin
 			label[i] = 1
 		}
 	}
-	return feat[:frames*denoise.TrainingFeatures], gain[:frames*denoise.TrainingBands], label, nil
+	return feat[:frames*learned.FeatureCount], gain[:frames*learned.Bands], label, nil
 }
 
 // addRecorded adds clips of one noise kind, from random offsets, end to end

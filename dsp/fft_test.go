@@ -5,6 +5,7 @@ import (
 	"math/cmplx"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -100,7 +101,7 @@ func TestRealFFTDoesNotAllocate(t *testing.T) {
 
 func BenchmarkRealFFTRoundTrip(b *testing.B) {
 	for _, n := range []int{160, 320, 480, 882, 960, 1024} {
-		b.Run(itoa(n), func(b *testing.B) {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			f, _ := NewRealFFT(n)
 			x := make([]float32, n)
 			spec := make([]complex64, n/2+1)
@@ -115,7 +116,7 @@ func BenchmarkRealFFTRoundTrip(b *testing.B) {
 
 func BenchmarkGonumFFTRoundTrip(b *testing.B) {
 	for _, n := range []int{480, 960} {
-		b.Run(itoa(n), func(b *testing.B) {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			f := fourier.NewFFT(n)
 			x := make([]float64, n)
 			spec := make([]complex128, n/2+1)
@@ -126,14 +127,6 @@ func BenchmarkGonumFFTRoundTrip(b *testing.B) {
 			}
 		})
 	}
-}
-
-func itoa(n int) string {
-	const digits = "0123456789"
-	if n < 10 {
-		return digits[n : n+1]
-	}
-	return itoa(n/10) + digits[n%10:n%10+1]
 }
 
 func TestStockhamAVX2MatchesGo(t *testing.T) {

@@ -8,15 +8,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-func sine(n, rate int, freq, amp float64) []float32 {
-	s := make([]float32, n)
-	for i := range s {
-		s[i] = float32(amp * math.Sin(2*math.Pi*freq*float64(i)/float64(rate)))
-	}
-	return s
-}
+	"github.com/hushaudio/hush/internal/testaudio"
+)
 
 // errorDB returns the energy of y minus the ideal sine over the middle
 // half of y, relative to the sine's energy [dB].
@@ -52,7 +46,7 @@ func TestSinePassesUnchanged(t *testing.T) {
 		nyq := 0.5 * float64(min(from, to))
 		for _, rel := range []float64{0.05, 0.4, 0.85} {
 			f := rel * nyq
-			y, err := Resample(nil, sine(from/2, from, f, 0.7), from, to)
+			y, err := Resample(nil, testaudio.Sine(from/2, from, f, 0.7), from, to)
 			require.NoError(t, err)
 			require.Equal(t, OutputLen(from/2, from, to), len(y))
 			e := errorDB(y, to, f, 0.7)
@@ -68,7 +62,7 @@ func TestPassbandFlat(t *testing.T) {
 		r, err := New(48000, 16000, q)
 		require.NoError(t, err)
 		f := s.pass * 8000
-		y := streamAll(r, sine(48000, 48000, f, 0.5))
+		y := streamAll(r, testaudio.Sine(48000, 48000, f, 0.5))
 		g := levelDB(y, 0.5)
 		assert.InDelta(t, 0, g, 0.005, "%v: gain at the passband edge %.0f Hz: %.4f dB", q, f, g)
 	}
@@ -88,7 +82,7 @@ func TestAliasRejected(t *testing.T) {
 				}
 				r, err := New(from, to, q)
 				require.NoError(t, err)
-				y := streamAll(r, sine(from, from, f, 0.9))
+				y := streamAll(r, testaudio.Sine(from, from, f, 0.9))
 				lvl := levelDB(y, 0.9)
 				assert.Less(t, lvl, -s.atten+3, "%v %d -> %d Hz, %.0f Hz tone left at %.1f dB", q, from, to, f, lvl)
 				assert.Less(t, lvl, -60.0)
@@ -100,7 +94,7 @@ func TestAliasRejected(t *testing.T) {
 func TestImagesRejected(t *testing.T) {
 	// Upsampling 16 -> 48 kHz must not leave images of a 7 kHz tone at
 	// 9, 23, 25 kHz...: everything but the tone is the error.
-	y, err := Resample(nil, sine(16000, 16000, 7000, 0.9), 16000, 48000)
+	y, err := Resample(nil, testaudio.Sine(16000, 16000, 7000, 0.9), 16000, 48000)
 	require.NoError(t, err)
 	assert.Less(t, errorDB(y, 48000, 7000, 0.9), -95.0)
 }
@@ -203,8 +197,8 @@ func TestStreamingEqualsOneShot(t *testing.T) {
 func TestWholeReuses(t *testing.T) {
 	r, err := New(48000, 16000, QualityDefault)
 	require.NoError(t, err)
-	a := sine(4800, 48000, 1000, 0.5)
-	b := sine(2400, 48000, 3000, 0.5)
+	a := testaudio.Sine(4800, 48000, 1000, 0.5)
+	b := testaudio.Sine(2400, 48000, 3000, 0.5)
 	want, err := Resample(nil, b, 48000, 16000)
 	require.NoError(t, err)
 	r.Whole(nil, a)
@@ -233,7 +227,7 @@ func TestProcessDoesNotAllocate(t *testing.T) {
 	for _, p := range [][2]int{{44100, 48000}, {44100, 47999}, {16000, 10000}} {
 		r, err := New(p[0], p[1], QualityDefault)
 		require.NoError(t, err)
-		src := sine(480, p[0], 440, 0.5)
+		src := testaudio.Sine(480, p[0], 440, 0.5)
 		dst := make([]float32, r.MaxOutput(len(src)))
 		allocs := testing.AllocsPerRun(100, func() { r.Process(dst, src) })
 		assert.Zero(t, allocs, "%v", p)
@@ -244,7 +238,7 @@ func TestIdentity(t *testing.T) {
 	r, err := New(16000, 16000, QualityDefault)
 	require.NoError(t, err)
 	assert.Zero(t, r.Latency())
-	src := sine(100, 16000, 440, 0.5)
+	src := testaudio.Sine(100, 16000, 440, 0.5)
 	dst := make([]float32, 100)
 	w, c := r.Process(dst, src)
 	assert.Equal(t, 100, w)
@@ -294,7 +288,7 @@ func benchmarkStream(b *testing.B, from, to int) {
 	r, err := New(from, to, QualityDefault)
 	require.NoError(b, err)
 	block := from / 100 // 10 ms
-	src := sine(block, from, 440, 0.5)
+	src := testaudio.Sine(block, from, 440, 0.5)
 	dst := make([]float32, r.MaxOutput(block))
 	b.ReportAllocs()
 	b.SetBytes(int64(4 * block))
@@ -310,7 +304,7 @@ func BenchmarkStream16000to10000(b *testing.B) { benchmarkStream(b, 16000, 10000
 func BenchmarkStream44100to47999(b *testing.B) { benchmarkStream(b, 44100, 47999) }
 
 func BenchmarkResample16000to10000(b *testing.B) {
-	src := sine(16000, 16000, 440, 0.5)
+	src := testaudio.Sine(16000, 16000, 440, 0.5)
 	dst := make([]float32, 10000)
 	b.ReportAllocs()
 	b.SetBytes(int64(4 * len(src)))

@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hushaudio/hush/internal/wav"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-const sharedData = "../../../shared/data/dev16k"
+	"github.com/hushaudio/hush/internal/testaudio"
+	"github.com/hushaudio/hush/internal/wav"
+)
 
 func writeWAV(t *testing.T, p string, x []float32, rate int) {
 	t.Helper()
@@ -128,9 +128,7 @@ func TestGenerateRejectsEmptyFolders(t *testing.T) {
 // TestGenerateRealRecordings mixes real speech and noise and checks the
 // written files: SNR on target, nothing clipped, manifest complete.
 func TestGenerateRealRecordings(t *testing.T) {
-	if _, err := os.Stat(sharedData); err != nil {
-		t.Skip("shared data not present:", err)
-	}
+	sharedData := testaudio.SharedData(t, "dev16k")
 	out := t.TempDir()
 	snrs := []float64{0, 5, 10, 15}
 	entries, err := Generate(Options{

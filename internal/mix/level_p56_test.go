@@ -6,21 +6,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-func sine(n, rate int, freq, amp float64) []float32 {
-	x := make([]float32, n)
-	for i := range x {
-		x[i] = float32(amp * math.Sin(2*math.Pi*freq*float64(i)/float64(rate)))
-	}
-	return x
-}
+	"github.com/hushaudio/hush/internal/testaudio"
+)
 
 func db(p float64) float64 { return 10 * math.Log10(p) }
 
 func TestActiveLevelContinuousSineIsItsPower(t *testing.T) {
 	const rate = 16000
-	p, act, err := ActiveLevel(sine(2*rate, rate, 440, 0.5), rate)
+	p, act, err := ActiveLevel(testaudio.Sine(2*rate, rate, 440, 0.5), rate)
 	require.NoError(t, err)
 	assert.InDelta(t, db(0.125), db(p), 0.2)
 	assert.Greater(t, act, 0.95)
@@ -31,7 +25,7 @@ func TestActiveLevelIgnoresSilence(t *testing.T) {
 	// 2 s of tone then 6 s of silence: the mean power is 6 dB below the
 	// tone, the active level only by the 0.2 s hangover and the envelope's
 	// decay (about 0.6 dB).
-	x := append(sine(2*rate, rate, 300, 0.3), make([]float32, 6*rate)...)
+	x := append(testaudio.Sine(2*rate, rate, 300, 0.3), make([]float32, 6*rate)...)
 	p, act, err := ActiveLevel(x, rate)
 	require.NoError(t, err)
 	assert.InDelta(t, db(0.045), db(p), 1.0)

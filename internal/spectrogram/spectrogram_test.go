@@ -9,19 +9,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-func sine(n, rate int, hz, amp float64) []float32 {
-	x := make([]float32, n)
-	for i := range x {
-		x[i] = float32(amp * math.Sin(2*math.Pi*hz*float64(i)/float64(rate)))
-	}
-	return x
-}
+	"github.com/hushaudio/hush/internal/testaudio"
+)
 
 // A full-scale sine reads 0 dBFS in its bin, whatever the chunking.
 func TestAnalyzerLevelAndChunking(t *testing.T) {
-	x := sine(16000, 16000, 1000, 1)
+	x := testaudio.Sine(16000, 16000, 1000, 1)
 	whole, err := NewAnalyzer(16000, 0)
 	require.NoError(t, err)
 	whole.Write(x)
@@ -71,7 +65,7 @@ func TestGainDB(t *testing.T) {
 func TestRender(t *testing.T) {
 	a, err := NewAnalyzer(16000, 0)
 	require.NoError(t, err)
-	x := sine(16000, 16000, 440, 0.5)
+	x := testaudio.Sine(16000, 16000, 440, 0.5)
 	for i := range x {
 		x[i] += float32(0.01 * math.Sin(float64(i)*1.7))
 	}

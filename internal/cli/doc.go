@@ -1,6 +1,7 @@
 // Package cli holds the plumbing that hush's subcommands share: output
 // files that appear whole or not at all, progress bars that only draw on a
-// terminal, cancellation on SIGINT/SIGTERM, and checks that keep a command
+// terminal, cancellation on SIGINT/SIGTERM/SIGHUP, removal of
+// the temporary files of killed runs (RemoveStaleTemps), and checks that keep a command
 // from overwriting its own input.
 //
 // A subcommand typically does:

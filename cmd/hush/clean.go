@@ -167,6 +167,8 @@ type cleanOptions struct {
 	plot      string           // --plot PNG path
 	json      bool
 	reports   *cleanReporter // set by runClean with --json
+	shard     *cleanShard    // --shard, nil when absent
+	status    *cli.Status    // progress and messages, set by runClean
 }
 
 // denoiserConfig is the one place where options become a denoise.Config.
@@ -196,6 +198,7 @@ func runClean(ctx context.Context, args []string, cio cleanIO) int {
 		return code
 	}
 	status := cli.NewStatus(cio.stderr, cli.ShowProgress(cio.stderr, opts.quiet))
+	opts.status = status
 	if code, ok := cleanPrepareExtras(&opts, in, cio, status); !ok {
 		return code
 	}
@@ -213,6 +216,10 @@ func runClean(ctx context.Context, args []string, cio cleanIO) int {
 			return cleanDir(ctx, in, &opts, status)
 		}
 	}
+	if opts.shard != nil {
+		status.Printf("hush: --shard shares out the files of a folder; %s is one file", in)
+		return 2
+	}
 	skipped, err := cleanOne(ctx, in, &opts, cio, status)
 	switch {
 	case err != nil && ctx.Err() != nil:
@@ -220,6 +227,7 @@ func runClean(ctx context.Context, args []string, cio cleanIO) int {
 		return 130
 	case err != nil:
 		status.Printf("hush: %v", err)
+		cleanReportFailure(&opts, cleanInputName(in), opts.out, err)
 		return 1
 	case skipped && !opts.quiet:
 		status.Printf("hush: the output exists; skipped (--skip-existing)")
@@ -247,6 +255,8 @@ func cleanParseArgs(args []string, cio cleanIO) (opts cleanOptions, in string, c
 	flags.StringVar(&opts.noisePath, "noise", "", "")
 	flags.StringVar(&opts.plot, "plot", "", "")
 	flags.BoolVar(&opts.json, "json", false, "")
+	var shard string
+	flags.StringVar(&shard, "shard", "", "")
 
 	usageErr := func(format string, a ...any) (cleanOptions, string, int, bool) {
 		fmt.Fprintf(cio.stderr, "hush clean: %s\nRun \"hush clean --help\" for usage.\n", fmt.Sprintf(format, a...))
@@ -317,6 +327,9 @@ func cleanParseArgs(args []string, cio cleanIO) (opts cleanOptions, in string, c
 	if msg := cleanCheckExtraFlags(&opts, set, noiseFrom); msg != "" {
 		return usageErr("%s", msg)
 	}
+	if msg := cleanCheckBatchFlags(&opts, set, shard); msg != "" {
+		return usageErr("%s", msg)
+	}
 	return opts, pos[0], 0, true
 }
 
@@ -341,7 +354,8 @@ func cleanOne(ctx context.Context, in string, opts *cleanOptions, cio cleanIO, s
 			return false, err
 		}
 		defer closeIn()
-		return false, cleanStream(ctx, r, cio.stdout, opts, inName, "standard output")
+		defer cleanStartProgress(in, status)()
+		return false, cleanStream(ctx, status.Reader(r), cio.stdout, opts, inName, "standard output")
 	}
 	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
 		if in == "-" {
@@ -356,11 +370,9 @@ func cleanOne(ctx context.Context, in string, opts *cleanOptions, cio cleanIO, s
 			}
 		}
 	}
-	if in != "-" {
-		if fi, err := os.Stat(in); err == nil && fi.Size() >= cleanProgressMinBytes {
-			status.StartBytes(fi.Size(), filepath.Base(in))
-			defer status.Finish()
-		}
+	defer cleanStartProgress(in, status)()
+	if fi, err := os.Stat(out); err != nil || fi.Mode().IsRegular() { // not /dev/null or a FIFO
+		cleanRemoveStale(filepath.Dir(out), filepath.Base(out), opts, status)
 	}
 	return cleanFile(ctx, in, out, opts, cio, status)
 }
@@ -443,7 +455,12 @@ func cleanStream(ctx context.Context, in io.Reader, out io.Writer, opts *cleanOp
 			return cleanFileErr(inName, err)
 		}
 	}
-	w, err := wav.NewWriter(out, f)
+	if opts.status != nil {
+		opts.status.SetBytesPerSecond(float64(f.SampleRate * f.BytesPerFrame()))
+	}
+	// The output is as long as the input: announcing the length lets a file
+	// keep the plain 44-byte header and a pipe get RF64 past 4 GiB.
+	w, err := wav.NewWriterFrames(out, f, r.Frames())
 	if err != nil {
 		return cleanFileErr(outName, err)
 	}
@@ -481,7 +498,11 @@ func cleanStream(ctx context.Context, in io.Reader, out io.Writer, opts *cleanOp
 	if err := w.Close(); err != nil {
 		return cleanFileErr(outName, err)
 	}
-	return cleanFinishExtras(ch, opts, inName, outName, f.SampleRate, frames)
+	warning := cleanLengthWarning(r, frames, inName)
+	if warning != "" && opts.status != nil {
+		opts.status.Printf("hush: %s", warning)
+	}
+	return cleanFinishExtras(ch, opts, inName, outName, f.SampleRate, frames, warning)
 }
 
 // cleanChannels denoises interleaved audio with one denoise.Filter (a
@@ -587,68 +608,99 @@ func cleanDir(ctx context.Context, dir string, opts *cleanOptions, status *cli.S
 		status.Printf("hush: %s: the input is a folder, so the output must be a folder, but this is a file", outDir)
 		return 1
 	}
-	names, sizes, err := cleanListWAVs(dir)
+	inputs, err := cleanListWAVs(dir)
 	if err != nil {
 		status.Printf("hush: %v", cleanFileErr(dir, err))
 		return 1
 	}
-	if len(names) == 0 {
+	if len(inputs) == 0 {
 		status.Printf("hush: %s: no .wav files in this folder", dir)
 		return 1
+	}
+	all := len(inputs)
+	if opts.shard != nil {
+		inputs = opts.shard.take(inputs)
 	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		status.Printf("hush: %v", cleanFileErr(outDir, err))
 		return 1
 	}
+	if err := cleanProbeOutputDir(outDir); err != nil {
+		status.Printf("hush: %s: cannot write into the output folder: %v", outDir, errors.Unwrap(err))
+		return 1
+	}
+	cleanRemoveStale(outDir, "", opts, status)
 
 	var total int64
-	for _, s := range sizes {
-		total += s
+	for _, in := range inputs {
+		total += in.size
 	}
-	status.StartBytes(total, fmt.Sprintf("cleaning %d files", len(names)))
-	results := make([]cleanResult, len(names)) // each worker writes only its own entries
+	status.StartBytes(total, fmt.Sprintf("cleaning %d files", len(inputs)))
+	// A folder that cannot take any more output (disk full, read-only)
+	// stops the whole run, reported once by cleanSummary.
+	dirCtx, stopDir := context.WithCancelCause(ctx)
+	defer stopDir(nil)
+	results := make([]cleanResult, len(inputs)) // each worker writes only its own entries
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(opts.jobs, len(names)) {
+	for range min(opts.jobs, len(inputs)) {
 		wg.Go(func() {
 			for i := range next {
-				in, out := filepath.Join(dir, names[i]), filepath.Join(outDir, names[i])
-				skipped, err := cleanFile(ctx, in, out, opts, cleanIO{}, status)
+				in, out := filepath.Join(dir, inputs[i].name), filepath.Join(outDir, inputs[i].name)
+				skipped, err := cleanFile(dirCtx, in, out, opts, cleanIO{}, status)
 				results[i] = cleanResult{done: true, skipped: skipped, err: err}
 				switch {
 				case skipped:
-					status.Add(sizes[i])
-				case err != nil && ctx.Err() == nil:
+					status.Add(inputs[i].size)
+				case err != nil && cleanOutputUnusable(err, out):
+					results[i].unusable = true
+					stopDir(err)
+					cleanReportFailure(opts, in, out, err)
+				case err != nil && dirCtx.Err() == nil:
 					status.Printf("hush: %v", err)
+					cleanReportFailure(opts, in, out, err)
 				}
 			}
 		})
 	}
 feed:
-	for i := range names {
+	for i, in := range inputs {
+		if in.err != nil { // not a file that can be opened: reported, not cleaned
+			results[i] = cleanResult{done: true, err: in.err}
+			status.Printf("hush: %v", in.err)
+			cleanReportFailure(opts, filepath.Join(dir, in.name), filepath.Join(outDir, in.name), in.err)
+			continue
+		}
 		select {
 		case next <- i:
-		case <-ctx.Done():
+		case <-dirCtx.Done():
 			break feed
 		}
 	}
 	close(next)
 	wg.Wait()
 	status.Finish()
-	return cleanSummary(ctx, names, results, outDir, opts, status)
+	names := make([]string, len(inputs))
+	for i, in := range inputs {
+		names[i] = in.name
+	}
+	return cleanSummary(ctx, names, results, outDir, opts, status, all)
 }
 
 // cleanResult is what happened to one file of a folder.
 type cleanResult struct {
-	done    bool // false for files never started because of an interruption
-	skipped bool
-	err     error
+	done     bool // false for files never started because of an interruption
+	skipped  bool
+	unusable bool // failed because the output folder cannot be written
+	err      error
 }
 
-// cleanSummary reports a folder run and returns its exit code.
-func cleanSummary(ctx context.Context, names []string, results []cleanResult, outDir string, opts *cleanOptions, status *cli.Status) int {
+// cleanSummary reports a folder run and returns its exit code; all is the
+// number of files in the folder, of which names are this run's share.
+func cleanSummary(ctx context.Context, names []string, results []cleanResult, outDir string, opts *cleanOptions, status *cli.Status, all int) int {
 	var cleaned, skipped int
 	var failed []string
+	var unusable error
 	for i, r := range results {
 		switch {
 		case !r.done:
@@ -656,6 +708,10 @@ func cleanSummary(ctx context.Context, names []string, results []cleanResult, ou
 			skipped++
 		case r.err == nil:
 			cleaned++
+		case r.unusable:
+			if unusable == nil {
+				unusable = r.err
+			}
 		case !errors.Is(r.err, context.Canceled):
 			failed = append(failed, names[i])
 		}
@@ -665,7 +721,21 @@ func cleanSummary(ctx context.Context, names []string, results []cleanResult, ou
 			"Run the same command with --skip-existing to carry on.", cleaned, len(names))
 		return 130
 	}
+	if unusable != nil {
+		var fe *cleanFileError
+		reason := unusable
+		if errors.As(unusable, &fe) {
+			reason = fe.err
+		}
+		status.Printf("hush: %s: cannot write into the output folder (%v); stopped after cleaning %d of %d files. "+
+			"Make room or choose another folder, then run the same command with --skip-existing to carry on.",
+			outDir, cleanErrnoText(reason), cleaned, len(names))
+		return 1
+	}
 	msg := fmt.Sprintf("cleaned %d of %d files into %s", cleaned, len(names), outDir)
+	if opts.shard != nil {
+		msg = fmt.Sprintf("shard %v: cleaned %d of its %d files (of %d in the folder) into %s", opts.shard, cleaned, len(names), all, outDir)
+	}
 	if skipped > 0 {
 		msg += fmt.Sprintf("; skipped %d whose output exists", skipped)
 	}
@@ -677,27 +747,6 @@ func cleanSummary(ctx context.Context, names []string, results []cleanResult, ou
 		status.Printf("hush: %s", msg)
 	}
 	return 0
-}
-
-// cleanListWAVs returns the names and sizes of the regular .wav files in
-// dir (any letter case, symbolic links followed), sorted by name.
-func cleanListWAVs(dir string) (names []string, sizes []int64, err error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, e := range entries {
-		if !strings.EqualFold(filepath.Ext(e.Name()), ".wav") || strings.HasPrefix(e.Name(), ".") {
-			continue
-		}
-		fi, err := os.Stat(filepath.Join(dir, e.Name()))
-		if err != nil || !fi.Mode().IsRegular() {
-			continue
-		}
-		names = append(names, e.Name())
-		sizes = append(sizes, fi.Size())
-	}
-	return names, sizes, nil
 }
 
 // cleanFileError ties an error to the file the user named, so that every

@@ -42,11 +42,12 @@ func tempBase(name string) (string, bool) {
 // temporary files until it is renamed or removed, so the files of a run
 // still going (another shard writing into the same folder, on this machine
 // or on another over NFS) are left alone. Where locks are not supported
-// nothing is removed.
+// nothing is removed. The error reports files that could not be removed;
+// a folder that cannot be listed (or does not exist yet) is no error.
 func RemoveStaleTemps(dir, base string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil // a folder that cannot be listed holds nothing we could remove
 	}
 	var removed []string
 	var errs []error

@@ -114,7 +114,7 @@ func signalFile(t *testing.T, bin string) {
 	in := filepath.Join(dir, "long.wav")
 	signalLongFile(t, in, 60)
 
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
 			outDir := t.TempDir()
 			var stderr bytes.Buffer

@@ -39,8 +39,20 @@ const cleanHelp = `Usage:
 Removes background noise (hiss, hum, fans, traffic, rain, crowd murmur)
 from speech in WAV files, keeping the voice. Each channel is cleaned on its
 own. The output keeps the input's sample rate, channel count and sample
-format (16-bit stays 16-bit, float stays float); sample rates from %[2]d to
-%[3]d Hz are supported.
+format (16-bit stays 16-bit, float stays float, A-law stays A-law); sample
+rates from %[2]d to %[3]d Hz are supported.
+
+WAV files read and written: 8-bit unsigned and 16-, 24-, 32-bit PCM, 32-
+and 64-bit float, and G.711 A-law and mu-law (telephone and call-centre
+recordings), with plain or WAVE_FORMAT_EXTENSIBLE headers (the output keeps
+the input's form), RIFF or RF64. An output over 4 GiB is written as RF64
+(with a ds64 chunk), which sox, ffmpeg and hush read whole; on standard
+output its length must be known in advance for that (an input file, not a
+stream), otherwise the header says "until the end of the stream", which
+ffmpeg and hush read to the end but sox stops reading at 4 GiB. -o must
+name a WAV file: names of other audio formats (.mp3, .flac, ...) are
+refused. A file that ends before its header says is cleaned as far as it
+goes, with a warning that gives both lengths.
 
 The denoiser works on short overlapping blocks, so its raw output comes %[4]v
 late; clean compensates: the output has exactly as many samples as the
@@ -49,10 +61,16 @@ original in an editing timeline.
 
 Given a folder, clean processes every .wav file in it (not subfolders) into
 OUTDIR, created if needed, under the same names, several files at a time. A
-file that cannot be read is reported and skipped; the others are still
-cleaned. Outputs are written to a temporary file and renamed when complete,
-so an error or Ctrl-C never leaves a partial file behind; after an
-interruption, run again with --skip-existing to carry on.
+file that cannot be read (a symbolic link to nothing included) is reported
+and skipped; the others are still cleaned. An output folder that cannot be
+written (read-only, disk full) stops the run with one message. Outputs are
+written to a temporary file (.NAME.wav.NUMBER.hush-tmp) and renamed when
+complete, so an error, Ctrl-C, SIGTERM or SIGHUP never leaves a partial file
+behind; after an interruption, run again with --skip-existing to carry on.
+A run killed outright (kill -9, a crash, a power cut) leaves its temporary
+file; the next run into that folder removes it and says so (it never
+touches a temporary file another hush run is still writing, nor any other
+file).
 
 Examples:
   hush clean interview.wav -o interview-clean.wav
@@ -65,6 +83,7 @@ Examples:
   hush clean --noise fan-only.wav take3.wav -o take3-clean.wav
   hush clean --plot what-changed.png interview.wav -o interview-clean.wav
   hush clean --json recordings/ -o cleaned/ > report.jsonl
+  hush clean archive/ -o cleaned/ --shard 3/8 --skip-existing   (one of 8 machines)
 
 Flags:
   -o PATH
@@ -94,8 +113,16 @@ Flags:
         files cleaned at the same time in folder mode (default: the number
         of CPU cores)
   --quiet
-        print nothing but errors; no progress bar (the bar is drawn only
-        when standard error is a terminal)
+        print nothing but errors and warnings; no progress display (it is
+        drawn only when standard error is a terminal: a bar for files, the
+        bytes and seconds of audio read and the time taken for standard
+        input)
+  --shard K/N
+        clean only the K-th of N shares of a folder's files (K from 1 to
+        N): the files sorted by name are dealt out in turn, so N runs with
+        1/N .. N/N clean every file exactly once, on any machines that see
+        the same folder. Combine with --skip-existing to retry a shard; see
+        docs/batch.md for Kubernetes and Slurm
 
 Noise profile (for steady noise: fans, hum, hiss, air conditioning, rain):
 by default hush learns the noise as it goes, so the first second or so of
@@ -105,7 +132,8 @@ already known; it still keeps adapting afterwards.
   --noise-from START:END
         learn the noise from this part of the input itself, e.g. 0s:0.5s,
         0:500ms or 12.5:14 (plain numbers are seconds); it must lie inside
-        the file and last at least 20ms. From standard input only ranges
+        the file (an END up to 1ms past the end counts as the end) and last
+        at least 20ms. From standard input only ranges
         that start at 0 work (they are held back, then cleaned as usual).
         With a folder, each file learns from its own range.
   --noise NOISE.wav
@@ -123,16 +151,18 @@ Reports and pictures:
         noise_level_dbfs (the denoiser's mean noise estimate; a full-scale
         square wave is 0 dBFS), removed_db (input power over output power),
         speech_fraction (share of 10 ms frames where speech is likely) and
-        noise_profile. With -o - the audio takes standard output, so the
-        report goes to standard error instead.
+        noise_profile, and warning for a file cut short. A file that fails
+        gets a line too: input, output and error. With -o - the audio takes
+        standard output, so the report goes to standard error instead.
   --plot OUT.png
         draw the input, the output and the gain the denoiser applied
         (time by frequency, in dB, on one colour scale for input and
         output) into a PNG picture: dark areas of the gain are what was
         removed. One file at a time; see also "hush spectrogram".
 
-Exit status: 0 when everything was cleaned, 1 when a file failed, 2 for a
-usage error, 130 when interrupted.
+Exit status: 0 when everything was cleaned (warnings included), 1 when a
+file failed, 2 for a usage error, 130 when interrupted (Ctrl-C, SIGTERM,
+SIGHUP).
 `
 
 // cleanChunkFrames is how many frames are read, denoised and written at a

@@ -138,12 +138,16 @@ func printVersion(w io.Writer) {
 }
 
 // printFlags lists the flags of fs the way "hush clean --help" does, with
-// two dashes: "--name VALUE", then the usage indented below. The value's
+// two dashes ("--name VALUE", but "-o DIR" for one letter), then the usage
+// indented below. The value's
 // name is the usage's back-quoted word, as in flag.PrintDefaults.
 func printFlags(w io.Writer, fs *flag.FlagSet) {
 	fs.VisitAll(func(f *flag.Flag) {
 		name, usage := flag.UnquoteUsage(f)
 		line := "  --" + f.Name
+		if len(f.Name) == 1 {
+			line = "  -" + f.Name // -o, as in clean
+		}
 		if name != "" {
 			line += " " + name
 		}

@@ -133,9 +133,9 @@ already known; it still keeps adapting afterwards.
         learn the noise from this part of the input itself, e.g. 0s:0.5s,
         0:500ms or 12.5:14 (plain numbers are seconds); it must lie inside
         the file (an END up to 1ms past the end counts as the end) and last
-        at least 20ms. From standard input only ranges
-        that start at 0 work (they are held back, then cleaned as usual).
-        With a folder, each file learns from its own range.
+        at least 20ms. From standard input only ranges that start at 0
+        work (they are held back, then cleaned as usual). With a folder,
+        each file learns from its own range.
   --noise NOISE.wav
         learn the noise from a separate recording of the background alone,
         at the same sample rate as the input. A mono NOISE.wav serves every

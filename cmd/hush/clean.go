@@ -39,8 +39,20 @@ const cleanHelp = `Usage:
 Removes background noise (hiss, hum, fans, traffic, rain, crowd murmur)
 from speech in WAV files, keeping the voice. Each channel is cleaned on its
 own. The output keeps the input's sample rate, channel count and sample
-format (16-bit stays 16-bit, float stays float); sample rates from %[2]d to
-%[3]d Hz are supported.
+format (16-bit stays 16-bit, float stays float, A-law stays A-law); sample
+rates from %[2]d to %[3]d Hz are supported.
+
+WAV files read and written: 8-bit unsigned and 16-, 24-, 32-bit PCM, 32-
+and 64-bit float, and G.711 A-law and mu-law (telephone and call-centre
+recordings), with plain or WAVE_FORMAT_EXTENSIBLE headers (the output keeps
+the input's form), RIFF or RF64. An output over 4 GiB is written as RF64
+(with a ds64 chunk), which sox, ffmpeg and hush read whole; on standard
+output its length must be known in advance for that (an input file, not a
+stream), otherwise the header says "until the end of the stream", which
+ffmpeg and hush read to the end but sox stops reading at 4 GiB. -o must
+name a WAV file: names of other audio formats (.mp3, .flac, ...) are
+refused. A file that ends before its header says is cleaned as far as it
+goes, with a warning that gives both lengths.
 
 The denoiser works on short overlapping blocks, so its raw output comes %[4]v
 late; clean compensates: the output has exactly as many samples as the
@@ -49,10 +61,16 @@ original in an editing timeline.
 
 Given a folder, clean processes every .wav file in it (not subfolders) into
 OUTDIR, created if needed, under the same names, several files at a time. A
-file that cannot be read is reported and skipped; the others are still
-cleaned. Outputs are written to a temporary file and renamed when complete,
-so an error or Ctrl-C never leaves a partial file behind; after an
-interruption, run again with --skip-existing to carry on.
+file that cannot be read (a symbolic link to nothing included) is reported
+and skipped; the others are still cleaned. An output folder that cannot be
+written (read-only, disk full) stops the run with one message. Outputs are
+written to a temporary file (.NAME.wav.NUMBER.hush-tmp) and renamed when
+complete, so an error, Ctrl-C, SIGTERM or SIGHUP never leaves a partial file
+behind; after an interruption, run again with --skip-existing to carry on.
+A run killed outright (kill -9, a crash, a power cut) leaves its temporary
+file; the next run into that folder removes it and says so (it never
+touches a temporary file another hush run is still writing, nor any other
+file).
 
 Examples:
   hush clean interview.wav -o interview-clean.wav
@@ -65,6 +83,7 @@ Examples:
   hush clean --noise fan-only.wav take3.wav -o take3-clean.wav
   hush clean --plot what-changed.png interview.wav -o interview-clean.wav
   hush clean --json recordings/ -o cleaned/ > report.jsonl
+  hush clean archive/ -o cleaned/ --shard 3/8 --skip-existing   (one of 8 machines)
 
 Flags:
   -o PATH
@@ -94,8 +113,16 @@ Flags:
         files cleaned at the same time in folder mode (default: the number
         of CPU cores)
   --quiet
-        print nothing but errors; no progress bar (the bar is drawn only
-        when standard error is a terminal)
+        print nothing but errors and warnings; no progress display (it is
+        drawn only when standard error is a terminal: a bar for files, the
+        bytes and seconds of audio read and the time taken for standard
+        input)
+  --shard K/N
+        clean only the K-th of N shares of a folder's files (K from 1 to
+        N): the files sorted by name are dealt out in turn, so N runs with
+        1/N .. N/N clean every file exactly once, on any machines that see
+        the same folder. Combine with --skip-existing to retry a shard; see
+        docs/batch.md for Kubernetes and Slurm
 
 Noise profile (for steady noise: fans, hum, hiss, air conditioning, rain):
 by default hush learns the noise as it goes, so the first second or so of
@@ -105,9 +132,10 @@ already known; it still keeps adapting afterwards.
   --noise-from START:END
         learn the noise from this part of the input itself, e.g. 0s:0.5s,
         0:500ms or 12.5:14 (plain numbers are seconds); it must lie inside
-        the file and last at least 20ms. From standard input only ranges
-        that start at 0 work (they are held back, then cleaned as usual).
-        With a folder, each file learns from its own range.
+        the file (an END up to 1ms past the end counts as the end) and last
+        at least 20ms. From standard input only ranges that start at 0
+        work (they are held back, then cleaned as usual). With a folder,
+        each file learns from its own range.
   --noise NOISE.wav
         learn the noise from a separate recording of the background alone,
         at the same sample rate as the input. A mono NOISE.wav serves every
@@ -123,16 +151,18 @@ Reports and pictures:
         noise_level_dbfs (the denoiser's mean noise estimate; a full-scale
         square wave is 0 dBFS), removed_db (input power over output power),
         speech_fraction (share of 10 ms frames where speech is likely) and
-        noise_profile. With -o - the audio takes standard output, so the
-        report goes to standard error instead.
+        noise_profile, and warning for a file cut short. A file that fails
+        gets a line too: input, output and error. With -o - the audio takes
+        standard output, so the report goes to standard error instead.
   --plot OUT.png
         draw the input, the output and the gain the denoiser applied
         (time by frequency, in dB, on one colour scale for input and
         output) into a PNG picture: dark areas of the gain are what was
         removed. One file at a time; see also "hush spectrogram".
 
-Exit status: 0 when everything was cleaned, 1 when a file failed, 2 for a
-usage error, 130 when interrupted.
+Exit status: 0 when everything was cleaned (warnings included), 1 when a
+file failed, 2 for a usage error, 130 when interrupted (Ctrl-C, SIGTERM,
+SIGHUP).
 `
 
 // cleanChunkFrames is how many frames are read, denoised and written at a
@@ -167,6 +197,8 @@ type cleanOptions struct {
 	plot      string           // --plot PNG path
 	json      bool
 	reports   *cleanReporter // set by runClean with --json
+	shard     *cleanShard    // --shard, nil when absent
+	status    *cli.Status    // progress and messages, set by runClean
 }
 
 // denoiserConfig is the one place where options become a denoise.Config.
@@ -182,6 +214,7 @@ func runClean(ctx context.Context, args []string, cio cleanIO) int {
 		return code
 	}
 	status := cli.NewStatus(cio.stderr, cli.ShowProgress(cio.stderr, opts.quiet))
+	opts.status = status
 	if code, ok := cleanPrepareExtras(&opts, in, cio, status); !ok {
 		return code
 	}
@@ -199,6 +232,10 @@ func runClean(ctx context.Context, args []string, cio cleanIO) int {
 			return cleanDir(ctx, in, &opts, status)
 		}
 	}
+	if opts.shard != nil {
+		status.Printf("hush: --shard shares out the files of a folder; %s is one file", in)
+		return 2
+	}
 	skipped, err := cleanOne(ctx, in, &opts, cio, status)
 	switch {
 	case err != nil && ctx.Err() != nil:
@@ -206,6 +243,7 @@ func runClean(ctx context.Context, args []string, cio cleanIO) int {
 		return 130
 	case err != nil:
 		status.Printf("hush: %v", err)
+		cleanReportFailure(&opts, cleanInputName(in), opts.out, err)
 		return 1
 	case skipped && !opts.quiet:
 		status.Printf("hush: the output exists; skipped (--skip-existing)")
@@ -233,6 +271,8 @@ func cleanParseArgs(args []string, cio cleanIO) (opts cleanOptions, in string, c
 	flags.StringVar(&opts.noisePath, "noise", "", "")
 	flags.StringVar(&opts.plot, "plot", "", "")
 	flags.BoolVar(&opts.json, "json", false, "")
+	var shard string
+	flags.StringVar(&shard, "shard", "", "")
 
 	usageErr := func(format string, a ...any) (cleanOptions, string, int, bool) {
 		fmt.Fprintf(cio.stderr, "hush clean: %s\nRun \"hush clean --help\" for usage.\n", fmt.Sprintf(format, a...))
@@ -304,6 +344,9 @@ func cleanParseArgs(args []string, cio cleanIO) (opts cleanOptions, in string, c
 	if msg := cleanCheckExtraFlags(&opts, set, noiseFrom); msg != "" {
 		return usageErr("%s", msg)
 	}
+	if msg := cleanCheckBatchFlags(&opts, set, shard); msg != "" {
+		return usageErr("%s", msg)
+	}
 	return opts, pos[0], 0, true
 }
 
@@ -328,7 +371,8 @@ func cleanOne(ctx context.Context, in string, opts *cleanOptions, cio cleanIO, s
 			return false, err
 		}
 		defer closeIn()
-		return false, cleanStream(ctx, r, cio.stdout, opts, inName, "standard output")
+		defer cleanStartProgress(in, status)()
+		return false, cleanStream(ctx, status.Reader(r), cio.stdout, opts, inName, "standard output")
 	}
 	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
 		if in == "-" {
@@ -343,11 +387,9 @@ func cleanOne(ctx context.Context, in string, opts *cleanOptions, cio cleanIO, s
 			}
 		}
 	}
-	if in != "-" {
-		if fi, err := os.Stat(in); err == nil && fi.Size() >= cleanProgressMinBytes {
-			status.StartBytes(fi.Size(), filepath.Base(in))
-			defer status.Finish()
-		}
+	defer cleanStartProgress(in, status)()
+	if fi, err := os.Stat(out); err != nil || fi.Mode().IsRegular() { // not /dev/null or a FIFO
+		cleanRemoveStale(filepath.Dir(out), filepath.Base(out), opts, status)
 	}
 	return cleanFile(ctx, in, out, opts, cio, status)
 }
@@ -430,7 +472,12 @@ func cleanStream(ctx context.Context, in io.Reader, out io.Writer, opts *cleanOp
 			return cleanFileErr(inName, err)
 		}
 	}
-	w, err := wav.NewWriter(out, f)
+	if opts.status != nil {
+		opts.status.SetBytesPerSecond(float64(f.SampleRate * f.BytesPerFrame()))
+	}
+	// The output is as long as the input: announcing the length lets a file
+	// keep the plain 44-byte header and a pipe get RF64 past 4 GiB.
+	w, err := wav.NewWriterFrames(out, f, r.Frames())
 	if err != nil {
 		return cleanFileErr(outName, err)
 	}
@@ -468,7 +515,11 @@ func cleanStream(ctx context.Context, in io.Reader, out io.Writer, opts *cleanOp
 	if err := w.Close(); err != nil {
 		return cleanFileErr(outName, err)
 	}
-	return cleanFinishExtras(ch, opts, inName, outName, f.SampleRate, frames)
+	warning := cleanLengthWarning(r, frames, inName)
+	if warning != "" && opts.status != nil {
+		opts.status.Printf("hush: %s", warning)
+	}
+	return cleanFinishExtras(ch, opts, inName, outName, f.SampleRate, frames, warning)
 }
 
 // cleanChannels denoises interleaved audio with the library's
@@ -548,68 +599,99 @@ func cleanDir(ctx context.Context, dir string, opts *cleanOptions, status *cli.S
 		status.Printf("hush: %s: the input is a folder, so the output must be a folder, but this is a file", outDir)
 		return 1
 	}
-	names, sizes, err := cleanListWAVs(dir)
+	inputs, err := cleanListWAVs(dir)
 	if err != nil {
 		status.Printf("hush: %v", cleanFileErr(dir, err))
 		return 1
 	}
-	if len(names) == 0 {
+	if len(inputs) == 0 {
 		status.Printf("hush: %s: no .wav files in this folder", dir)
 		return 1
+	}
+	all := len(inputs)
+	if opts.shard != nil {
+		inputs = opts.shard.take(inputs)
 	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		status.Printf("hush: %v", cleanFileErr(outDir, err))
 		return 1
 	}
+	if err := cleanProbeOutputDir(outDir); err != nil {
+		status.Printf("hush: %s: cannot write into the output folder: %v", outDir, errors.Unwrap(err))
+		return 1
+	}
+	cleanRemoveStale(outDir, "", opts, status)
 
 	var total int64
-	for _, s := range sizes {
-		total += s
+	for _, in := range inputs {
+		total += in.size
 	}
-	status.StartBytes(total, fmt.Sprintf("cleaning %d files", len(names)))
-	results := make([]cleanResult, len(names)) // each worker writes only its own entries
+	status.StartBytes(total, fmt.Sprintf("cleaning %d files", len(inputs)))
+	// A folder that cannot take any more output (disk full, read-only)
+	// stops the whole run, reported once by cleanSummary.
+	dirCtx, stopDir := context.WithCancelCause(ctx)
+	defer stopDir(nil)
+	results := make([]cleanResult, len(inputs)) // each worker writes only its own entries
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(opts.jobs, len(names)) {
+	for range min(opts.jobs, len(inputs)) {
 		wg.Go(func() {
 			for i := range next {
-				in, out := filepath.Join(dir, names[i]), filepath.Join(outDir, names[i])
-				skipped, err := cleanFile(ctx, in, out, opts, cleanIO{}, status)
+				in, out := filepath.Join(dir, inputs[i].name), filepath.Join(outDir, inputs[i].name)
+				skipped, err := cleanFile(dirCtx, in, out, opts, cleanIO{}, status)
 				results[i] = cleanResult{done: true, skipped: skipped, err: err}
 				switch {
 				case skipped:
-					status.Add(sizes[i])
-				case err != nil && ctx.Err() == nil:
+					status.Add(inputs[i].size)
+				case err != nil && cleanOutputUnusable(err, out):
+					results[i].unusable = true
+					stopDir(err)
+					cleanReportFailure(opts, in, out, err)
+				case err != nil && dirCtx.Err() == nil:
 					status.Printf("hush: %v", err)
+					cleanReportFailure(opts, in, out, err)
 				}
 			}
 		})
 	}
 feed:
-	for i := range names {
+	for i, in := range inputs {
+		if in.err != nil { // not a file that can be opened: reported, not cleaned
+			results[i] = cleanResult{done: true, err: in.err}
+			status.Printf("hush: %v", in.err)
+			cleanReportFailure(opts, filepath.Join(dir, in.name), filepath.Join(outDir, in.name), in.err)
+			continue
+		}
 		select {
 		case next <- i:
-		case <-ctx.Done():
+		case <-dirCtx.Done():
 			break feed
 		}
 	}
 	close(next)
 	wg.Wait()
 	status.Finish()
-	return cleanSummary(ctx, names, results, outDir, opts, status)
+	names := make([]string, len(inputs))
+	for i, in := range inputs {
+		names[i] = in.name
+	}
+	return cleanSummary(ctx, names, results, outDir, opts, status, all)
 }
 
 // cleanResult is what happened to one file of a folder.
 type cleanResult struct {
-	done    bool // false for files never started because of an interruption
-	skipped bool
-	err     error
+	done     bool // false for files never started because of an interruption
+	skipped  bool
+	unusable bool // failed because the output folder cannot be written
+	err      error
 }
 
-// cleanSummary reports a folder run and returns its exit code.
-func cleanSummary(ctx context.Context, names []string, results []cleanResult, outDir string, opts *cleanOptions, status *cli.Status) int {
+// cleanSummary reports a folder run and returns its exit code; all is the
+// number of files in the folder, of which names are this run's share.
+func cleanSummary(ctx context.Context, names []string, results []cleanResult, outDir string, opts *cleanOptions, status *cli.Status, all int) int {
 	var cleaned, skipped int
 	var failed []string
+	var unusable error
 	for i, r := range results {
 		switch {
 		case !r.done:
@@ -617,6 +699,10 @@ func cleanSummary(ctx context.Context, names []string, results []cleanResult, ou
 			skipped++
 		case r.err == nil:
 			cleaned++
+		case r.unusable:
+			if unusable == nil {
+				unusable = r.err
+			}
 		case !errors.Is(r.err, context.Canceled):
 			failed = append(failed, names[i])
 		}
@@ -626,7 +712,21 @@ func cleanSummary(ctx context.Context, names []string, results []cleanResult, ou
 			"Run the same command with --skip-existing to carry on.", cleaned, len(names))
 		return 130
 	}
+	if unusable != nil {
+		var fe *cleanFileError
+		reason := unusable
+		if errors.As(unusable, &fe) {
+			reason = fe.err
+		}
+		status.Printf("hush: %s: cannot write into the output folder (%v); stopped after cleaning %d of %d files. "+
+			"Make room or choose another folder, then run the same command with --skip-existing to carry on.",
+			outDir, cleanErrnoText(reason), cleaned, len(names))
+		return 1
+	}
 	msg := fmt.Sprintf("cleaned %d of %d files into %s", cleaned, len(names), outDir)
+	if opts.shard != nil {
+		msg = fmt.Sprintf("shard %v: cleaned %d of its %d files (of %d in the folder) into %s", opts.shard, cleaned, len(names), all, outDir)
+	}
 	if skipped > 0 {
 		msg += fmt.Sprintf("; skipped %d whose output exists", skipped)
 	}
@@ -638,27 +738,6 @@ func cleanSummary(ctx context.Context, names []string, results []cleanResult, ou
 		status.Printf("hush: %s", msg)
 	}
 	return 0
-}
-
-// cleanListWAVs returns the names and sizes of the regular .wav files in
-// dir (any letter case, symbolic links followed), sorted by name.
-func cleanListWAVs(dir string) (names []string, sizes []int64, err error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, e := range entries {
-		if !strings.EqualFold(filepath.Ext(e.Name()), ".wav") || strings.HasPrefix(e.Name(), ".") {
-			continue
-		}
-		fi, err := os.Stat(filepath.Join(dir, e.Name()))
-		if err != nil || !fi.Mode().IsRegular() {
-			continue
-		}
-		names = append(names, e.Name())
-		sizes = append(sizes, fi.Size())
-	}
-	return names, sizes, nil
 }
 
 // cleanFileError ties an error to the file the user named, so that every

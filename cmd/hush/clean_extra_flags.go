@@ -73,13 +73,16 @@ func cleanPrepareExtras(opts *cleanOptions, in string, cio cleanIO, status *cli.
 	return 0, true
 }
 
-// cleanFinishExtras writes the report and the picture of a cleaned stream.
-func cleanFinishExtras(ch *cleanChannels, opts *cleanOptions, inName, outName string, rate, frames int) error {
+// cleanFinishExtras writes the report and the picture of a cleaned stream;
+// warning (a file cut short) goes into the report.
+func cleanFinishExtras(ch *cleanChannels, opts *cleanOptions, inName, outName string, rate, frames int, warning string) error {
 	if ch.meter == nil {
 		return nil
 	}
 	if opts.reports != nil {
-		if err := opts.reports.write(ch.meter.report(opts, inName, outName, rate, frames)); err != nil {
+		rep := ch.meter.report(opts, inName, outName, rate, frames)
+		rep.Warning = warning
+		if err := opts.reports.write(rep); err != nil {
 			return fmt.Errorf("writing the --json report: %w", err)
 		}
 	}

@@ -66,6 +66,18 @@ func cleanParseSeconds(s string) (float64, error) {
 	return v, nil
 }
 
+// cleanRangeSlack is how far past the end of the input a --noise-from
+// range may end and still be taken to mean "to the end" [frames]: one
+// millisecond, the precision of the times players and editors show.
+func cleanRangeSlack(rate int) int64 { return int64(rate+999) / 1000 }
+
+// cleanExactLength writes a length in frames as seconds with every digit
+// it needs and the count, so that it never reads the same as a time it is
+// compared with.
+func cleanExactLength(frames int64, rate int) string {
+	return fmt.Sprintf("%ss long (%d samples at %d Hz)", strconv.FormatFloat(float64(frames)/float64(rate), 'f', -1, 64), frames, rate)
+}
+
 // cleanFormatSeconds writes a time the way the flags accept it.
 func cleanFormatSeconds(s float64) string {
 	return strconv.FormatFloat(math.Round(s*1000)/1000, 'f', -1, 64) + "s"
@@ -128,9 +140,9 @@ func cleanLearnNoise(ch *cleanChannels, r *wav.Reader, opts *cleanOptions, inNam
 			}
 			return nil, nil
 		}
-		if got := int64(len(pending) / f.Channels); got < end {
-			return nil, cleanFileErr(inName, fmt.Errorf("--noise-from %s: the input is only %s long",
-				rng.text, cleanFormatSeconds(float64(got)/float64(f.SampleRate))))
+		if got := int64(len(pending) / f.Channels); got < end-cleanRangeSlack(f.SampleRate) {
+			return nil, cleanFileErr(inName, fmt.Errorf("--noise-from %s: the input is only %s",
+				rng.text, cleanExactLength(got, f.SampleRate)))
 		}
 		return pending, ch.learn(pending, f.Channels, inName)
 	}
@@ -152,8 +164,11 @@ func cleanReadRange(path string, start, end int64) ([]float32, error) {
 	f := r.Format()
 	rate := float64(f.SampleRate)
 	if n := r.Frames(); n >= 0 && n < end {
-		return nil, cleanFileErr(path, fmt.Errorf("--noise-from %s:%s ends after the end of the file, which is %s long",
-			cleanFormatSeconds(float64(start)/rate), cleanFormatSeconds(float64(end)/rate), cleanFormatSeconds(float64(n)/rate)))
+		if n < end-cleanRangeSlack(f.SampleRate) {
+			return nil, cleanFileErr(path, fmt.Errorf("--noise-from %s:%s ends after the end of the file, which is %s",
+				cleanFormatSeconds(float64(start)/rate), cleanFormatSeconds(float64(end)/rate), cleanExactLength(n, f.SampleRate)))
+		}
+		end = n // within a millisecond of the end: the user meant the end
 	}
 	// Skip to start in bounded steps, then read the range.
 	skip := make([]float32, cleanChunkFrames*f.Channels)
@@ -171,7 +186,7 @@ func cleanReadRange(path string, start, end int64) ([]float32, error) {
 	if err != nil {
 		return nil, cleanFileErr(path, err)
 	}
-	if int64(len(seg)/f.Channels) < end-start {
+	if int64(len(seg)/f.Channels) < end-start-cleanRangeSlack(f.SampleRate) {
 		return nil, cleanFileErr(path, fmt.Errorf("--noise-from: the file ends before %s", cleanFormatSeconds(float64(end)/rate)))
 	}
 	return seg, nil

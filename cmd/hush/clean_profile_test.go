@@ -45,7 +45,7 @@ func TestCleanNoiseFlagsValidation(t *testing.T) {
 		{[]string{"--noise-from", "x:1"}, 2, "is not a time"},
 		{[]string{"--noise-from", "0:0.5", "--noise", in}, 2, "use one of them"},
 		{[]string{"--noise", ""}, 2, "--noise: name a WAV file"},
-		{[]string{"--noise-from", "0.5s:2s"}, 1, "ends after the end of the file, which is 1s long"},
+		{[]string{"--noise-from", "0.5s:2s"}, 1, "ends after the end of the file, which is 1s long (16000 samples at 16000 Hz)\n"},
 		{[]string{"--noise", filepath.Join(dir, "missing.wav")}, 1, "missing.wav: no such file"},
 		{[]string{"--plot", out}, 2, "same file"},
 	} {
@@ -86,7 +86,7 @@ func TestCleanNoiseFlagsValidation(t *testing.T) {
 	code = runClean(context.Background(), []string{"--noise-from", "0:2", "-", "-o", "-"},
 		cleanIO{stdin: bytes.NewReader(raw), stdout: &stdout, stderr: &errb})
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errb.String(), "standard input: --noise-from 0:2: the input is only 1s long")
+	assert.Contains(t, errb.String(), "standard input: --noise-from 0:2: the input is only 1s long (16000 samples at 16000 Hz)\n")
 }
 
 // A profile changes the output; learning from the start of standard input

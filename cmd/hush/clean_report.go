@@ -26,6 +26,7 @@ type cleanReport struct {
 	RemovedDB      float64 `json:"removed_db"`
 	SpeechFraction float64 `json:"speech_fraction"`
 	NoiseProfile   string  `json:"noise_profile,omitempty"`
+	Warning        string  `json:"warning,omitempty"` // e.g. a file cut short
 }
 
 // cleanReporter writes reports as JSON Lines, one whole line at a time,
@@ -35,7 +36,7 @@ type cleanReporter struct {
 	w  io.Writer
 }
 
-func (r *cleanReporter) write(rep *cleanReport) error {
+func (r *cleanReporter) write(rep any) error {
 	b, err := json.Marshal(rep)
 	if err != nil {
 		return err

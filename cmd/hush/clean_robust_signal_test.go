@@ -25,12 +25,8 @@ func signalBuild(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("builds and runs the hush binary; skipped with -short")
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go tool is not on PATH:", err)
-	}
 	bin := filepath.Join(t.TempDir(), "hush")
-	out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput()
+	out, err := exec.Command(goTool(t), "build", "-o", bin, ".").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	return bin
 }
@@ -113,7 +109,7 @@ func signalFile(t *testing.T, bin string) {
 	in := filepath.Join(dir, "long.wav")
 	signalLongFile(t, in, 60)
 
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
 			outDir := t.TempDir()
 			var stderr bytes.Buffer

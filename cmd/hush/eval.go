@@ -133,7 +133,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&asJSON, "json", false, "print JSON instead of a table")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, evalUsage)
-		fs.PrintDefaults()
+		printFlags(stderr, fs)
 	}
 	if code, ok := parseNoArgs(fs, args, "eval", stderr); !ok {
 		return code

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -51,7 +52,7 @@ All inputs must share one sample rate. Outputs are 16-bit mono WAV.
 
 Flags:
 `)
-		fs.PrintDefaults()
+		printFlags(stderr, fs)
 	}
 	if code, ok := parseNoArgs(fs, args, "mix", stderr); !ok {
 		return code
@@ -70,7 +71,7 @@ Flags:
 	start := time.Now()
 	entries, err := mix.Generate(opts)
 	if err != nil {
-		fmt.Fprintf(stderr, "hush mix: %v\n", err)
+		fmt.Fprintf(stderr, "hush mix: %s\n", mixMessage(err))
 		return 1
 	}
 	if !quiet {
@@ -104,4 +105,16 @@ func parseSNRs(s string) ([]float64, error) {
 		return nil, fmt.Errorf("no SNR in %q", s)
 	}
 	return out, nil
+}
+
+// mixMessage is err's text without the "mix: " that the package's errors
+// start with, which would repeat the "hush mix: " before it.
+func mixMessage(err error) string {
+	msg := err.Error()
+	for _, e := range []error{mix.ErrNoFiles, mix.ErrSampleRate, mix.ErrSilent, mix.ErrOptions, mix.ErrOutput, mix.ErrManifest} {
+		if errors.Is(err, e) {
+			msg = strings.Replace(msg, e.Error(), strings.TrimPrefix(e.Error(), "mix: "), 1)
+		}
+	}
+	return msg
 }

@@ -71,3 +71,27 @@ func TestParseSNRs(t *testing.T) {
 	_, err = parseSNRs(",")
 	assert.Error(t, err)
 }
+
+func TestMixAndEvalHelpLikeClean(t *testing.T) {
+	// Flags are listed with two dashes, as "hush clean --help" lists them.
+	for _, c := range []struct {
+		cmd  string
+		flag string
+	}{{"mix", "  --speech DIR\n"}, {"mix", "  --snr DB\n"}, {"mix", "  -o DIR\n"}, {"eval", "  --clean DIR\n"}, {"eval", "  --json\n"}} {
+		var stdout, stderr bytes.Buffer
+		code := run([]string{c.cmd, "--help"}, &stdout, &stderr)
+		assert.Equal(t, 0, code)
+		help := stdout.String() + stderr.String()
+		assert.Contains(t, help, c.flag, c.cmd)
+		assert.NotRegexp(t, `(?m)^  -[a-z][a-z]`, help, "%s: a long flag with one dash", c.cmd)
+		assert.NotContains(t, help, "  --o ", c.cmd)
+	}
+}
+
+func TestMixErrorsSayMixOnce(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	empty := t.TempDir()
+	code := run([]string{"mix", "--speech", empty, "--noise", t.TempDir(), "-o", t.TempDir()}, &stdout, &stderr)
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "hush mix: speech: no input files: no *.wav file under "+empty+"\n", stderr.String())
+}

@@ -90,8 +90,10 @@ func runSpectrogram(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	switch {
 	case err != nil:
 		return usageErr("%v", err)
-	case len(pos) != 1:
-		return usageErr("want one input WAV file (got %d: %s)", len(pos), strings.Join(pos, " "))
+	case len(pos) == 0:
+		return usageErr("missing input: give one WAV file, or - for standard input")
+	case len(pos) > 1:
+		return usageErr("one input at a time, got %d: %s", len(pos), strings.Join(pos, " "))
 	case opts.out == "":
 		return usageErr("missing -o: name the PNG file to write")
 	case opts.out == "-":

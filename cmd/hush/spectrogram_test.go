@@ -59,7 +59,8 @@ func TestSpectrogramUsage(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"-o", "x.png"}, "want one input"},
+		{[]string{"-o", "x.png"}, "hush spectrogram: missing input: give one WAV file, or - for standard input\n"},
+		{[]string{cleanExample, cleanExample, "-o", "x.png"}, "hush spectrogram: one input at a time, got 2: " + cleanExample + " " + cleanExample + "\n"},
 		{[]string{cleanExample}, "missing -o"},
 		{[]string{cleanExample, "-o", "-"}, "cannot go to standard output"},
 		{[]string{cleanExample, "-o", "x.png", "--range", "5"}, "--range 5"},

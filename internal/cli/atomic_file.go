@@ -18,6 +18,7 @@ import (
 // (WAV sizes) can do so.
 type AtomicFile struct {
 	f         *os.File
+	lock      *os.File // holds the lock that marks the temporary file in use; nil if none
 	path      string
 	overwrite bool
 	direct    bool // path is a device or FIFO, written in place
@@ -51,11 +52,19 @@ func CreateAtomic(path string, overwrite bool) (*AtomicFile, error) {
 	// A dot name keeps the temporary file out of globs and listings of
 	// finished outputs; the suffix makes a leftover (after kill -9) easy to
 	// recognise.
-	f, err := os.CreateTemp(dir, "."+base+".*.hush-tmp")
+	f, err := os.CreateTemp(dir, "."+base+".*"+tempSuffix)
 	if err != nil {
 		return nil, err
 	}
-	return &AtomicFile{f: f, path: path, overwrite: overwrite}, nil
+	// The lock tells RemoveStaleTemps that the file is in use. It is taken
+	// on a descriptor of its own so that it outlives closing f, up to the
+	// rename.
+	lock, err := os.Open(f.Name())
+	if err == nil && !tryLock(lock) {
+		_ = lock.Close()
+		lock = nil
+	}
+	return &AtomicFile{f: f, lock: lock, path: path, overwrite: overwrite}, nil
 }
 
 func checkAbsent(path string) error {
@@ -97,7 +106,15 @@ func (a *AtomicFile) Commit() error {
 	if err != nil && !a.direct {
 		_ = os.Remove(a.f.Name())
 	}
+	a.unlock()
 	return err
+}
+
+func (a *AtomicFile) unlock() {
+	if a.lock != nil {
+		_ = a.lock.Close()
+		a.lock = nil
+	}
 }
 
 func (a *AtomicFile) finish() error {
@@ -141,4 +158,5 @@ func (a *AtomicFile) Abort() {
 	if !a.direct {
 		_ = os.Remove(a.f.Name())
 	}
+	a.unlock()
 }

@@ -1,7 +1,8 @@
 // Package cli holds the plumbing that hush's subcommands share: output
-// files that appear whole or not at all, progress bars that only draw on a
-// terminal, cancellation on SIGINT/SIGTERM, and checks that keep a command
-// from overwriting its own input.
+// files that appear whole or not at all, a progress line that is drawn only
+// on a terminal, cancellation on SIGINT, SIGTERM and SIGHUP, removal of the
+// temporary files of killed runs (RemoveStaleTemps), and checks that keep a
+// command from overwriting its own input.
 //
 // A subcommand typically does:
 //

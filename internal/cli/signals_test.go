@@ -9,13 +9,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestSignalContextCancelsOnSIGTERM(t *testing.T) {
-	ctx, stop := SignalContext(context.Background())
-	defer stop()
-	require.NoError(t, syscall.Kill(syscall.Getpid(), syscall.SIGTERM))
-	select {
-	case <-ctx.Done():
-	case <-time.After(5 * time.Second):
-		t.Fatal("context not cancelled by SIGTERM")
+func TestSignalContextCancels(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		ctx, stop := SignalContext(context.Background())
+		require.NoError(t, syscall.Kill(syscall.Getpid(), sig))
+		select {
+		case <-ctx.Done():
+		case <-time.After(5 * time.Second):
+			t.Fatalf("context not cancelled by %v", sig)
+		}
+		stop()
 	}
 }

@@ -10,18 +10,43 @@ const (
 	PCM Encoding = iota + 1
 	// Float is IEEE floating point (WAVE_FORMAT_IEEE_FLOAT, or EXTENSIBLE with the float sub-format).
 	Float
+	// ALaw is ITU-T G.711 A-law, 8 bits a sample (WAVE_FORMAT_ALAW, or
+	// EXTENSIBLE with that sub-format): European telephony.
+	ALaw
+	// MuLaw is ITU-T G.711 µ-law, 8 bits a sample (WAVE_FORMAT_MULAW, or
+	// EXTENSIBLE with that sub-format): North American and Japanese telephony.
+	MuLaw
 )
 
-// String returns "PCM" or "float".
+// String returns "PCM", "float", "A-law" or "mu-law".
 func (e Encoding) String() string {
 	switch e {
 	case PCM:
 		return "PCM"
 	case Float:
 		return "float"
+	case ALaw:
+		return "A-law"
+	case MuLaw:
+		return "mu-law"
 	}
 	return fmt.Sprintf("Encoding(%d)", int(e))
 }
+
+// Header is the form of a file's fmt chunk.
+type Header int
+
+const (
+	// HeaderAuto writes WAVE_FORMAT_EXTENSIBLE where the WAVE specification
+	// asks for it (more than two channels, or PCM of more than 16 bits)
+	// and the plain form (WAVE_FORMAT_PCM, _IEEE_FLOAT, _ALAW, _MULAW)
+	// otherwise.
+	HeaderAuto Header = iota
+	// HeaderPlain always writes the plain form.
+	HeaderPlain
+	// HeaderExtensible always writes WAVE_FORMAT_EXTENSIBLE.
+	HeaderExtensible
+)
 
 // Limits on what a header may announce. They keep hostile headers from
 // driving allocations and are far beyond any real speech recording.
@@ -36,13 +61,36 @@ const (
 type Format struct {
 	SampleRate    int      // [Hz]
 	Channels      int      // interleaved channels per frame
-	Encoding      Encoding // PCM or Float
-	BitsPerSample int      // 8, 16, 24, 32 for PCM; 32, 64 for Float
+	Encoding      Encoding // PCM, Float, ALaw or MuLaw
+	BitsPerSample int      // 8, 16, 24, 32 for PCM; 32, 64 for Float; 8 for ALaw and MuLaw
+
+	// Header is the fmt chunk's form. A Reader sets it only where the
+	// file's form differs from what HeaderAuto would write, so that a
+	// Format passed from a Reader to a Writer keeps the file's form, and
+	// Formats of ordinary files compare equal to the ones written by hand.
+	Header Header
 }
 
 // String describes f for messages, e.g. "16000 Hz, 1 ch, 16-bit PCM".
 func (f Format) String() string {
 	return fmt.Sprintf("%d Hz, %d ch, %d-bit %v", f.SampleRate, f.Channels, f.BitsPerSample, f.Encoding)
+}
+
+// extensible reports whether f is written with a WAVE_FORMAT_EXTENSIBLE
+// header.
+func (f Format) extensible() bool {
+	switch f.Header {
+	case HeaderPlain:
+		return false
+	case HeaderExtensible:
+		return true
+	}
+	return autoExtensible(f)
+}
+
+// autoExtensible is HeaderAuto's choice for f.
+func autoExtensible(f Format) bool {
+	return f.Channels > 2 || (f.Encoding == PCM && f.BitsPerSample > 16)
 }
 
 // BytesPerFrame is the size of one frame (one sample of every channel) in
@@ -72,14 +120,34 @@ func (f Format) Validate() error {
 			return nil
 		}
 		return fmt.Errorf("%w: %d-bit float is not supported, want 32 or 64", ErrFormat, f.BitsPerSample)
+	case ALaw, MuLaw:
+		if f.BitsPerSample == 8 {
+			return nil
+		}
+		return fmt.Errorf("%w: %d-bit %v, want 8 bits", ErrFormat, f.BitsPerSample, f.Encoding)
 	}
-	return fmt.Errorf("%w: encoding %v, want PCM or Float", ErrFormat, f.Encoding)
+	return fmt.Errorf("%w: encoding %v, want PCM, Float, ALaw or MuLaw", ErrFormat, f.Encoding)
+}
+
+// tagOf returns the format tag of an encoding.
+func tagOf(e Encoding) uint16 {
+	switch e {
+	case Float:
+		return tagFloat
+	case ALaw:
+		return tagALaw
+	case MuLaw:
+		return tagMuLaw
+	}
+	return tagPCM
 }
 
 // Format tags of the fmt chunk.
 const (
 	tagPCM        = 0x0001
 	tagFloat      = 0x0003
+	tagALaw       = 0x0006
+	tagMuLaw      = 0x0007
 	tagExtensible = 0xFFFE
 )
 
@@ -90,12 +158,14 @@ var guidSuffix = [14]byte{0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 
 // tagName names the format tags people meet in practice, for error messages.
 func tagName(tag uint16) string {
 	switch tag {
+	case tagFloat:
+		return "float"
+	case tagALaw:
+		return "A-law"
+	case tagMuLaw:
+		return "mu-law"
 	case 0x0002:
 		return "Microsoft ADPCM"
-	case 0x0006:
-		return "A-law"
-	case 0x0007:
-		return "mu-law"
 	case 0x0011:
 		return "IMA ADPCM"
 	case 0x0031:
@@ -106,6 +176,8 @@ func tagName(tag uint16) string {
 		return "MPEG Layer 3"
 	case 0x0064:
 		return "G.726 ADPCM"
+	case 0x0065:
+		return "G.722 ADPCM"
 	case 0x0092:
 		return "Dolby AC-3 SPDIF"
 	case 0x0161, 0x0162, 0x0163:

@@ -124,11 +124,33 @@ func fuzzSeeds(t *testing.T) map[string][]byte {
 	seeds["valid_data_oversized"] = riff(fmt16, chunkSized("data", 1<<20, pcm16(5, 6)))
 	ds64 := append(append(make([]byte, 8), le32(4)...), make([]byte, 16)...)
 	seeds["valid_rf64"] = rf64(riff(chunk("ds64", ds64), fmt16, chunkSized("data", 0xFFFFFFFF, pcm16(1, 2, 3))))
+	seeds["valid_alaw_fact"] = riff(chunk("fmt ", append(fmtBody(tagALaw, 1, 8000, 1, 8), 0, 0)), chunk("fact", le32(3)), chunk("data", []byte{0xD5, 0x2A, 0xAA}))
+	seeds["valid_ext_mulaw_3ch"] = riff(chunk("fmt ", extFmtBody(tagMuLaw, 3, 8000, 3, 8, 8)), chunk("data", []byte{0xFF, 0x7F, 0x80, 0x00, 0x01, 0xFE}))
+	for name, limit := range map[string]int64{"valid_rf64_ours": 100, "valid_junk_reserved": maxRIFFSize} {
+		path := filepath.Join(t.TempDir(), "x.wav")
+		file, err := os.Create(path)
+		require.NoError(t, err)
+		f := Format{SampleRate: 8000, Channels: 1, Encoding: MuLaw, BitsPerSample: 8}
+		w, err := newWriter(file, f, -1, limit)
+		require.NoError(t, err)
+		require.NoError(t, w.WriteFloat32(exactSamples(rng, f, 101)))
+		require.NoError(t, w.Close())
+		require.NoError(t, file.Close())
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		seeds[name] = b
+	}
+	var pipe bytes.Buffer
+	w, err := newWriter(&pipe, Format{SampleRate: 8000, Channels: 2, Encoding: ALaw, BitsPerSample: 8}, 60, 100)
+	require.NoError(t, err)
+	require.NoError(t, w.WriteFloat32(make([]float32, 120)))
+	require.NoError(t, w.Close())
+	seeds["valid_rf64_announced_alaw"] = pipe.Bytes()
 	for _, b := range badInputs() {
 		seeds["bad_"+strings.NewReplacer(" ", "_", "-", "_", ">", "gt").Replace(b.name)] = b.file
 	}
 	if ffmpeg, err := exec.LookPath("ffmpeg"); err == nil {
-		for _, codec := range []string{"pcm_u8", "pcm_s16le", "pcm_s24le", "pcm_f32le", "pcm_f64le", "pcm_alaw", "adpcm_ima_wav"} {
+		for _, codec := range []string{"pcm_u8", "pcm_s16le", "pcm_s24le", "pcm_f32le", "pcm_f64le", "pcm_alaw", "pcm_mulaw", "adpcm_ima_wav"} {
 			out, err := exec.Command(ffmpeg, "-v", "error", "-f", "lavfi", "-i", "sine=f=440:r=8000:d=0.002",
 				"-ac", "2", "-metadata", "title=hush", "-c:a", codec, "-f", "wav", "-").Output()
 			require.NoError(t, err, codec)

@@ -3,7 +3,11 @@ package wav
 import (
 	"bytes"
 	"encoding/binary"
+	"hash/fnv"
 	"math/rand/v2"
+	"testing"
+
+	"github.com/hushaudio/hush/internal/g711"
 )
 
 // Builders for hand-made WAV files, so tests can say exactly which bytes a
@@ -76,6 +80,10 @@ func exactSamples(rng *rand.Rand, f Format, n int) []float32 {
 	s := make([]float32, n)
 	for i := range s {
 		switch {
+		case f.Encoding == ALaw:
+			s[i] = float32(g711.DecodeALaw(byte(rng.IntN(256)))) / 32768
+		case f.Encoding == MuLaw:
+			s[i] = float32(g711.DecodeMuLaw(byte(rng.IntN(256)))) / 32768
 		case f.Encoding == Float:
 			s[i] = float32(rng.NormFloat64())
 		case f.BitsPerSample == 32:
@@ -98,5 +106,14 @@ func allFormats() []Format {
 		{Encoding: PCM, BitsPerSample: 8}, {Encoding: PCM, BitsPerSample: 16},
 		{Encoding: PCM, BitsPerSample: 24}, {Encoding: PCM, BitsPerSample: 32},
 		{Encoding: Float, BitsPerSample: 32}, {Encoding: Float, BitsPerSample: 64},
+		{Encoding: ALaw, BitsPerSample: 8}, {Encoding: MuLaw, BitsPerSample: 8},
 	}
+}
+
+// randFor returns a generator seeded from the test's name, so that every
+// test has its own repeatable samples.
+func randFor(t testing.TB) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(t.Name()))
+	return rand.New(rand.NewPCG(h.Sum64(), 1))
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+
+	"github.com/hushaudio/hush/internal/g711"
 )
 
 // Reader limits.
@@ -36,8 +38,8 @@ type Reader struct {
 
 // NewReader parses the header of r up to the start of the data chunk. It
 // accepts RIFF/WAVE (and RF64) files with PCM (8-bit unsigned, 16-, 24-,
-// 32-bit signed) or IEEE float (32-, 64-bit) samples, plain or
-// WAVE_FORMAT_EXTENSIBLE; chunks other than fmt, ds64 and data are skipped.
+// 32-bit signed), IEEE float (32-, 64-bit) or G.711 (A-law, µ-law)
+// samples, plain or WAVE_FORMAT_EXTENSIBLE; chunks other than fmt, ds64 and data are skipped.
 // A data size of 0 or 0xFFFFFFFF (as written by programs streaming into a
 // pipe) means "until EOF". Errors about the file wrap ErrFormat; a file
 // that ends inside the header also wraps io.ErrUnexpectedEOF.
@@ -217,7 +219,9 @@ func parseFmt(p []byte, size int64) (Format, error) {
 			return Format{}, fmt.Errorf("%w: WAVE_FORMAT_EXTENSIBLE sub-format GUID % x is not PCM or float",
 				ErrFormat, p[24:40])
 		}
-		if sub != tagPCM && sub != tagFloat {
+		switch sub {
+		case tagPCM, tagFloat, tagALaw, tagMuLaw:
+		default:
 			return Format{}, unsupportedTag(sub)
 		}
 		// Valid bits are left-justified in the container, so decoding the
@@ -226,8 +230,8 @@ func parseFmt(p []byte, size int64) (Format, error) {
 		if valid > bits {
 			return Format{}, fmt.Errorf("%w: %d valid bits in a %d-bit container", ErrFormat, valid, bits)
 		}
-		if sub == tagFloat && valid != 0 && valid != bits {
-			return Format{}, fmt.Errorf("%w: %d valid bits in %d-bit float", ErrFormat, valid, bits)
+		if sub != tagPCM && valid != 0 && valid != bits {
+			return Format{}, fmt.Errorf("%w: %d valid bits in %d-bit %s", ErrFormat, valid, bits, tagName(sub))
 		}
 		tag = sub
 	}
@@ -238,6 +242,10 @@ func parseFmt(p []byte, size int64) (Format, error) {
 		f.Encoding = PCM
 	case tagFloat:
 		f.Encoding = Float
+	case tagALaw:
+		f.Encoding = ALaw
+	case tagMuLaw:
+		f.Encoding = MuLaw
 	default:
 		return Format{}, unsupportedTag(tag)
 	}
@@ -253,6 +261,13 @@ func parseFmt(p []byte, size int64) (Format, error) {
 	if blockAlign != f.BytesPerFrame() {
 		return Format{}, fmt.Errorf("%w: block align %d bytes, want %d for %d channels of %d bits",
 			ErrFormat, blockAlign, f.BytesPerFrame(), f.Channels, f.BitsPerSample)
+	}
+	// Record the header form only where HeaderAuto would not reproduce it.
+	switch ext := le.Uint16(p[0:]) == tagExtensible; {
+	case ext && !autoExtensible(f):
+		f.Header = HeaderExtensible
+	case !ext && autoExtensible(f):
+		f.Header = HeaderPlain
 	}
 	return f, nil
 }
@@ -358,6 +373,14 @@ func (r *Reader) decode(dst []float32, p []byte) {
 			for i := range len(p) / 8 {
 				dst[i] = float32(math.Float64frombits(le.Uint64(p[8*i:])))
 			}
+		}
+	case ALaw:
+		for i, c := range p {
+			dst[i] = float32(g711.DecodeALaw(c)) * (1.0 / 32768)
+		}
+	case MuLaw:
+		for i, c := range p {
+			dst[i] = float32(g711.DecodeMuLaw(c)) * (1.0 / 32768)
 		}
 	}
 }

@@ -50,10 +50,10 @@ func TestRoundTripAllFormats(t *testing.T) {
 				require.NoError(t, w.Close())
 
 				tag := uint16(buf.Bytes()[20]) | uint16(buf.Bytes()[21])<<8
-				if ch > 2 || f.BitsPerSample > 16 {
+				if ch > 2 || (f.Encoding == PCM && f.BitsPerSample > 16) {
 					assert.Equal(t, uint16(tagExtensible), tag)
 				} else {
-					assert.Equal(t, uint16(tagPCM), tag)
+					assert.Equal(t, tagOf(f.Encoding), tag)
 				}
 
 				r, err := NewReader(&buf)
@@ -323,13 +323,15 @@ func badInputs() []badInput {
 		{"24-bit in 4 bytes plain", riff(chunk("fmt ", fmtBody(tagPCM, 1, 8000, 4, 24)), data), false, "block align 4"},
 		{"ADPCM", riff(chunk("fmt ", fmtBody(0x0002, 1, 8000, 256, 4)), data), false, "0x0002 (Microsoft ADPCM)"},
 		{"IMA ADPCM", riff(chunk("fmt ", fmtBody(0x0011, 1, 8000, 256, 4)), data), false, "IMA ADPCM"},
-		{"A-law", riff(chunk("fmt ", fmtBody(0x0006, 1, 8000, 1, 8)), data), false, "0x0006 (A-law) is not supported; convert"},
-		{"mu-law", riff(chunk("fmt ", fmtBody(0x0007, 1, 8000, 1, 8)), data), false, "mu-law"},
+		{"16-bit A-law", riff(chunk("fmt ", fmtBody(tagALaw, 1, 8000, 2, 16)), data), false, "16-bit A-law, want 8 bits"},
+		{"mu-law block align", riff(chunk("fmt ", fmtBody(tagMuLaw, 2, 8000, 1, 8)), data), false, "block align 1"},
+		{"G.722", riff(chunk("fmt ", fmtBody(0x0065, 1, 16000, 1, 4)), data), false, "0x0065 (G.722 ADPCM) is not supported; convert"},
 		{"MP3", riff(chunk("fmt ", fmtBody(0x0055, 2, 44100, 1, 0)), data), false, "MPEG Layer 3"},
 		{"12-bit PCM", riff(chunk("fmt ", fmtBody(tagPCM, 1, 8000, 2, 12)), data), false, "12-bit PCM"},
 		{"16-bit float", riff(chunk("fmt ", fmtBody(tagFloat, 1, 8000, 2, 16)), data), false, "16-bit float"},
 		{"ext too short", riff(chunk("fmt ", extFmtBody(tagPCM, 1, 8000, 2, 16, 16)[:24]), data), false, "24 bytes"},
-		{"ext A-law", riff(chunk("fmt ", extFmtBody(0x0006, 1, 8000, 1, 8, 8)), data), false, "A-law"},
+		{"ext A-law 4 valid bits", riff(chunk("fmt ", extFmtBody(tagALaw, 1, 8000, 1, 8, 4)), data), false, "4 valid bits in 8-bit A-law"},
+		{"ext GSM", riff(chunk("fmt ", extFmtBody(0x0031, 1, 8000, 65, 0, 0)), data), false, "GSM 6.10"},
 		{"ext bad GUID", riff(chunk("fmt ", append(extFmtBody(tagPCM, 1, 8000, 2, 16, 16)[:39], 0x72)), data), false, "GUID"},
 		{"ext valid > container", riff(chunk("fmt ", extFmtBody(tagPCM, 1, 8000, 2, 16, 17)), data), false, "17 valid bits"},
 		{"ext 12-bit container", riff(chunk("fmt ", extFmtBody(tagPCM, 1, 8000, 2, 12, 12)), data), false, "12-bit PCM"},

@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hushaudio/hush/internal/g711"
 )
 
 func TestHeaderLayout(t *testing.T) {
@@ -108,34 +110,52 @@ func TestWriterFloatPassesValuesThrough(t *testing.T) {
 }
 
 func TestWriterPatchesSizesWhenSeekable(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "out.wav")
-	f, err := os.Create(path)
-	require.NoError(t, err)
-	defer f.Close()
-	prefix := []byte("XYZ") // the WAV need not start at offset 0
-	_, err = f.Write(prefix)
-	require.NoError(t, err)
+	le := binary.LittleEndian
+	f8 := Format{SampleRate: 8000, Channels: 1, Encoding: PCM, BitsPerSample: 8}
+	for _, c := range []struct {
+		name    string
+		frames  int64 // announced; -1 for NewWriter
+		hdrLen  int
+		junkOff int // 0: no JUNK chunk reserved
+	}{
+		{"length known", 3, 44, 0},
+		{"length unknown: room for ds64 reserved", -1, 80, 12},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "out.wav")
+			f, err := os.Create(path)
+			require.NoError(t, err)
+			defer f.Close()
+			prefix := []byte("XYZ") // the WAV need not start at offset 0
+			_, err = f.Write(prefix)
+			require.NoError(t, err)
 
-	w, err := NewWriter(f, Format{SampleRate: 8000, Channels: 1, Encoding: PCM, BitsPerSample: 8})
-	require.NoError(t, err)
-	require.NoError(t, w.WriteFloat32([]float32{0.5, -0.5}))
-	require.NoError(t, w.WriteFloat32([]float32{0.25})) // 3 bytes: odd, needs a pad byte
-	require.NoError(t, w.Close())
-	_, err = f.Write([]byte("END")) // Close leaves the offset at the end
-	require.NoError(t, err)
+			w, err := NewWriterFrames(f, f8, c.frames)
+			require.NoError(t, err)
+			require.NoError(t, w.WriteFloat32([]float32{0.5, -0.5}))
+			require.NoError(t, w.WriteFloat32([]float32{0.25})) // 3 bytes: odd, needs a pad byte
+			require.NoError(t, w.Close())
+			_, err = f.Write([]byte("END")) // Close leaves the offset at the end
+			require.NoError(t, err)
 
-	all, err := os.ReadFile(path)
-	require.NoError(t, err)
-	file := all[len(prefix) : len(all)-3]
-	require.Len(t, file, 44+3+1)
-	assert.Equal(t, uint32(len(file)-8), binary.LittleEndian.Uint32(file[4:]), "RIFF size")
-	assert.Equal(t, uint32(3), binary.LittleEndian.Uint32(file[40:]), "data size")
-	assert.Equal(t, byte(0), file[47], "pad byte")
+			all, err := os.ReadFile(path)
+			require.NoError(t, err)
+			file := all[len(prefix) : len(all)-3]
+			require.Len(t, file, c.hdrLen+3+1)
+			assert.Equal(t, "RIFF", string(file[:4]))
+			assert.Equal(t, uint32(len(file)-8), le.Uint32(file[4:]), "RIFF size")
+			assert.Equal(t, uint32(3), le.Uint32(file[c.hdrLen-4:]), "data size")
+			assert.Equal(t, byte(0), file[len(file)-1], "pad byte")
+			if c.junkOff > 0 {
+				assert.Equal(t, "JUNK", string(file[c.junkOff:c.junkOff+4]), "unused room stays JUNK")
+			}
 
-	r, err := NewReader(bytes.NewReader(file))
-	require.NoError(t, err)
-	assert.Equal(t, int64(3), r.Frames())
-	assert.Equal(t, []float32{0.5, -0.5, 0.25}, readAll(t, r, 10))
+			r, err := NewReader(bytes.NewReader(file))
+			require.NoError(t, err)
+			assert.Equal(t, int64(3), r.Frames())
+			assert.Equal(t, []float32{0.5, -0.5, 0.25}, readAll(t, r, 10))
+		})
+	}
 }
 
 func TestWriterOnPipeLeavesStreamedSizes(t *testing.T) {
@@ -276,13 +296,21 @@ func TestFFmpegAgrees(t *testing.T) {
 		{SampleRate: 16000, Channels: 1, Encoding: PCM, BitsPerSample: 32}:   "pcm_s32le",
 		{SampleRate: 16000, Channels: 6, Encoding: Float, BitsPerSample: 32}: "pcm_f32le",
 		{SampleRate: 16000, Channels: 2, Encoding: Float, BitsPerSample: 64}: "pcm_f64le",
+		{SampleRate: 8000, Channels: 1, Encoding: ALaw, BitsPerSample: 8}:    "pcm_alaw",
+		{SampleRate: 16000, Channels: 3, Encoding: MuLaw, BitsPerSample: 8}:  "pcm_mulaw",
 	}
 	for f, codec := range codecs {
 		t.Run(f.String(), func(t *testing.T) {
 			t.Parallel()
 			want := make([]float32, 200*f.Channels)
 			for i := range want {
-				want[i] = float32(i%64-32) / 64 // exact in every format
+				want[i] = float32(i%64-32) / 64 // exact in every linear format
+				switch f.Encoding {             // G.711: every code in turn
+				case ALaw:
+					want[i] = float32(g711.DecodeALaw(byte(i))) / 32768
+				case MuLaw:
+					want[i] = float32(g711.DecodeMuLaw(byte(i))) / 32768
+				}
 			}
 			ours := filepath.Join(dir, codec+f.String()+".wav")
 			require.NoError(t, WriteFile(ours, want, f))
@@ -297,13 +325,20 @@ func TestFFmpegAgrees(t *testing.T) {
 			// (sizes unknown) with a LIST chunk of metadata.
 			rawIn := filepath.Join(dir, codec+".f32")
 			require.NoError(t, os.WriteFile(rawIn, raw, 0o644))
-			cmd := exec.Command(ffmpeg, "-v", "error", "-f", "f32le", "-ar", "16000", "-ac", strconv.Itoa(f.Channels),
+			cmd := exec.Command(ffmpeg, "-v", "error", "-f", "f32le", "-ar", strconv.Itoa(f.SampleRate), "-ac", strconv.Itoa(f.Channels),
 				"-i", rawIn, "-metadata", "title=hush", "-c:a", codec, "-f", "wav", "-")
 			theirs, err := cmd.Output()
 			require.NoError(t, err)
 			r, err := NewReader(bytes.NewReader(theirs))
 			require.NoError(t, err)
-			assert.Equal(t, f, r.Format())
+			gotF := r.Format()
+			if f.Encoding == Float && !autoExtensible(f) {
+				// ffmpeg writes every float file as EXTENSIBLE: a Reader
+				// says so, to keep that form when the file is passed on.
+				assert.Equal(t, HeaderExtensible, gotF.Header)
+				gotF.Header = HeaderAuto
+			}
+			assert.Equal(t, f, gotF)
 			assert.Equal(t, want, readAll(t, r, 64), "our decoding of ffmpeg's file")
 		})
 	}

@@ -1,0 +1,9 @@
+//go:build !unix
+
+package cli
+
+import "os"
+
+// tryLock reports false: without flock a stale temporary file cannot be
+// told from one in use, so none is ever removed.
+func tryLock(*os.File) bool { return false }

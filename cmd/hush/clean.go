@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/hushaudio/hush/denoise"
+	"github.com/hushaudio/hush/internal/atomicfile"
 	"github.com/hushaudio/hush/internal/cli"
 	"github.com/hushaudio/hush/internal/wav"
 )
@@ -409,11 +410,11 @@ func cleanFile(ctx context.Context, in, out string, opts *cleanOptions, cio clea
 			return false, cleanFileErr(out, fmt.Errorf("%w: choose another output (hush never overwrites its input)", cli.ErrSameFile))
 		}
 	}
-	dst, err := cli.CreateAtomic(out, opts.force)
+	dst, err := atomicfile.Create(out, opts.force)
 	switch {
-	case errors.Is(err, cli.ErrExists) && opts.skipExisting:
+	case errors.Is(err, atomicfile.ErrExists) && opts.skipExisting:
 		return true, nil
-	case errors.Is(err, cli.ErrExists):
+	case errors.Is(err, atomicfile.ErrExists):
 		return false, cleanFileErr(out, errors.New("output exists; use --force to overwrite it, or --skip-existing to keep it"))
 	case err != nil:
 		return false, cleanFileErr(out, err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/hushaudio/hush/internal/atomicfile"
 	"github.com/hushaudio/hush/internal/cli"
 )
 
@@ -112,7 +113,7 @@ func (s cleanShard) take(inputs []cleanInput) []cleanInput {
 // cleanRemoveStale removes the temporary files that killed runs left in
 // dir (for the final name base only, when set) and says so.
 func cleanRemoveStale(dir, base string, opts *cleanOptions, status *cli.Status) {
-	removed, err := cli.RemoveStaleTemps(dir, base)
+	removed, err := atomicfile.RemoveStale(dir, base)
 	if len(removed) > 0 && !opts.quiet {
 		s := "s"
 		if len(removed) == 1 {
@@ -129,7 +130,7 @@ func cleanRemoveStale(dir, base string, opts *cleanOptions, status *cli.Status) 
 // cleanProbeOutputDir checks that a file can be created in dir, so that a
 // read-only or forbidden folder is reported once, before any work.
 func cleanProbeOutputDir(dir string) error {
-	f, err := cli.CreateAtomic(filepath.Join(dir, ".hush-write-test"), true)
+	f, err := atomicfile.Create(filepath.Join(dir, ".hush-write-test"), true)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hushaudio/hush/denoise"
+	"github.com/hushaudio/hush/internal/testaudio"
 	"github.com/hushaudio/hush/internal/wav"
 )
 
@@ -134,8 +135,7 @@ func TestCleanKeepsFormatAndLength(t *testing.T) {
 
 func TestCleanRealFileAlignedWithInput(t *testing.T) {
 	files := []string{cleanExample}
-	const shared = "../../../shared/data/dev16k/vbd_pairs/noisy/p257_070.wav"
-	if _, err := os.Stat(shared); err == nil {
+	if shared, ok := testaudio.LookupSharedData(t, "dev16k/vbd_pairs/noisy/p257_070.wav"); ok {
 		files = append(files, shared)
 	}
 	for _, in := range files {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hushaudio/hush/internal/testaudio"
 	"github.com/hushaudio/hush/internal/wav"
 )
 
@@ -222,10 +223,7 @@ func TestEvalFlags(t *testing.T) {
 // TestEvalVBD scores the noisy VoiceBank+DEMAND pairs as if they were the
 // enhanced output: the mean must match the package-level reference.
 func TestEvalVBD(t *testing.T) {
-	dir := "../../../shared/data/dev16k/vbd_pairs"
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no VBD data at %s", dir)
-	}
+	dir := testaudio.SharedData(t, "dev16k/vbd_pairs")
 	if testing.Short() {
 		t.Skip("slow")
 	}

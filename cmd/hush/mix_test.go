@@ -2,21 +2,18 @@ package main
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/hushaudio/hush/internal/mix"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hushaudio/hush/internal/mix"
+	"github.com/hushaudio/hush/internal/testaudio"
 )
 
-const mixTestData = "../../../shared/data/dev16k"
-
 func TestMixCommandWritesSet(t *testing.T) {
-	if _, err := os.Stat(mixTestData); err != nil {
-		t.Skip("shared data not present:", err)
-	}
+	mixTestData := testaudio.SharedData(t, "dev16k")
 	out := filepath.Join(t.TempDir(), "set")
 	args := []string{"mix",
 		"--speech", filepath.Join(mixTestData, "clean", "cmu_arctic"),

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/hushaudio/hush/internal/cli"
+	"github.com/hushaudio/hush/internal/atomicfile"
 	"github.com/hushaudio/hush/internal/spectrogram"
 	"github.com/hushaudio/hush/internal/wav"
 )
@@ -221,8 +221,8 @@ func levelPanel(title string, s *spectrogram.Spectrogram, topDB, rangeDB float64
 
 // writePlot renders panels into the PNG file path, atomically.
 func writePlot(path string, force bool, width, height int, panels ...spectrogram.Panel) error {
-	dst, err := cli.CreateAtomic(path, force)
-	if errors.Is(err, cli.ErrExists) {
+	dst, err := atomicfile.Create(path, force)
+	if errors.Is(err, atomicfile.ErrExists) {
 		return cleanFileErr(path, errors.New("exists; use --force to overwrite it"))
 	}
 	if err != nil {

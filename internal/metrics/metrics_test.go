@@ -3,12 +3,13 @@ package metrics
 import (
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hushaudio/hush/internal/testaudio"
 )
 
 // all4 computes the four metrics of est against clean.
@@ -144,7 +145,7 @@ func TestScaleInvariance(t *testing.T) {
 
 // vbdPairMaybe is vbdPair for tests that can run on synthetic signals too.
 func vbdPairMaybe(t *testing.T, name string) (clean, noisy []float32, rate int) {
-	if _, err := os.Stat(vbdDir); err != nil {
+	if _, ok := testaudio.LookupSharedData(t, "dev16k/vbd_pairs"); !ok {
 		return nil, nil, 0
 	}
 	return vbdPair(t, name)
@@ -182,11 +183,7 @@ func TestVBDReference(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scores 23 files")
 	}
-	if _, err := os.Stat(vbdDir); err != nil {
-		t.Skipf("no VBD data at %s", vbdDir)
-	}
-	names, err := filepath.Glob(filepath.Join(vbdDir, "clean", "*.wav"))
-	require.NoError(t, err)
+	names := testaudio.WAVFiles(t, filepath.Join(testaudio.SharedData(t, "dev16k/vbd_pairs"), "clean"))
 	require.Len(t, names, 23)
 	var sum [4]float64
 	for _, n := range names {

@@ -44,11 +44,20 @@ func RepoRoot(t testing.TB) string {
 // need real recordings skip themselves.
 func SharedData(t testing.TB, rel string) string {
 	t.Helper()
-	p := filepath.Join(filepath.Dir(RepoRoot(t)), "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
+	p, ok := LookupSharedData(t, rel)
+	if !ok {
 		t.Skipf("%s not found: the shared recordings are not beside this clone", p)
 	}
 	return p
+}
+
+// LookupSharedData returns the path of rel under the shared recordings and
+// whether it exists, for tests that fall back on other signals.
+func LookupSharedData(t testing.TB, rel string) (string, bool) {
+	t.Helper()
+	p := filepath.Join(filepath.Dir(RepoRoot(t)), "shared", "data", rel)
+	_, err := os.Stat(p)
+	return p, err == nil
 }
 
 // Testdata returns the path of rel under the repository's testdata folder.

@@ -7,8 +7,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -419,43 +417,4 @@ func TestReadFloat32DoesNotAllocate(t *testing.T) {
 		}
 	})
 	assert.Zero(t, allocs)
-}
-
-// sharedData is the repository's shared recordings, relative to this package.
-const sharedData = "../../../shared/data"
-
-func TestReadRealFiles(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(sharedData, "dev16k/vbd_pairs/noisy/*.wav"))
-	more, _ := filepath.Glob(filepath.Join(sharedData, "noise48k/*.wav"))
-	if len(files) == 0 {
-		t.Skip("no shared data at " + sharedData)
-	}
-	files = append(files[:3], more[:min(len(more), 2)]...)
-	for _, path := range files {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			f, err := os.Open(path)
-			require.NoError(t, err)
-			defer f.Close()
-			r, err := NewReader(f)
-			require.NoError(t, err)
-			format := r.Format()
-			assert.Contains(t, []int{16000, 48000}, format.SampleRate)
-			assert.Equal(t, 1, format.Channels)
-			assert.Equal(t, Format{SampleRate: format.SampleRate, Channels: 1, Encoding: PCM, BitsPerSample: 16}, format)
-			got := readAll(t, r, 480)
-			assert.Equal(t, r.Frames(), int64(len(got)))
-			assert.Greater(t, len(got), format.SampleRate/2, "at least half a second")
-			var peak float32
-			for _, v := range got {
-				peak = max(peak, float32(math.Abs(float64(v))))
-			}
-			assert.LessOrEqual(t, peak, float32(1))
-			assert.Greater(t, peak, float32(0.001), "not silence")
-
-			again, format2, err := ReadFile(path)
-			require.NoError(t, err)
-			assert.Equal(t, format, format2)
-			assert.Equal(t, got, again)
-		})
-	}
 }

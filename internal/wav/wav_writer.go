@@ -6,8 +6,8 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 
+	"github.com/hushaudio/hush/internal/atomicfile"
 	"github.com/hushaudio/hush/internal/g711"
 )
 
@@ -393,24 +393,20 @@ func ReadFile(path string) ([]float32, Format, error) {
 	}
 }
 
-// WriteFile writes a whole file atomically: it writes a temporary file in
-// the same directory and renames it over path, so a failure never leaves a
-// half-written file at path. The file gets mode 0644.
+// WriteFile writes a whole file atomically (internal/atomicfile): a
+// failure never leaves a half-written file at path, and an existing file
+// is replaced only when the new one is complete, keeping its mode (a new
+// file gets 0644).
 func WriteFile(path string, samples []float32, f Format) (err error) {
 	if err := f.Validate(); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	out, err := atomicfile.Create(path, true)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	w, err := NewWriterFrames(tmp, f, int64(len(samples)/f.Channels))
+	defer out.Abort() // removes the temporary file unless committed
+	w, err := NewWriterFrames(out, f, int64(len(samples)/f.Channels))
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -420,14 +416,5 @@ func WriteFile(path string, samples []float32, f Format) (err error) {
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return out.Commit()
 }

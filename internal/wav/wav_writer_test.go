@@ -250,7 +250,12 @@ func TestWriteFileReadFile(t *testing.T) {
 	assert.Equal(t, want, got)
 	st, err := os.Stat(path)
 	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o644), st.Mode().Perm())
+	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm(), "the mode of the file replaced")
+	fresh := filepath.Join(t.TempDir(), "new.wav")
+	require.NoError(t, WriteFile(fresh, want, f))
+	st, err = os.Stat(fresh)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644), st.Mode().Perm(), "a new file")
 
 	// A failed write leaves the old file and no temporary behind.
 	err = WriteFile(path, want, Format{SampleRate: 8000, Channels: 2, Encoding: PCM, BitsPerSample: 16})

@@ -1,4 +1,4 @@
-package cli
+package atomicfile
 
 import (
 	"errors"
@@ -8,15 +8,15 @@ import (
 	"path/filepath"
 )
 
-// AtomicFile is an output file that becomes visible under its final name
+// File is an output file that becomes visible under its final name
 // only when Commit succeeds: it is written to a temporary file in the same
 // directory (so the final rename cannot cross file systems) and renamed at
 // the end. Readers never see a partial file, and a failed or interrupted
 // command leaves nothing behind once Abort has run.
 //
-// AtomicFile is an io.WriteSeeker, so writers that patch headers at the end
+// File is an io.WriteSeeker, so writers that patch headers at the end
 // (WAV sizes) can do so.
-type AtomicFile struct {
+type File struct {
 	f         *os.File
 	lock      *os.File // holds the lock that marks the temporary file in use; nil if none
 	path      string
@@ -25,20 +25,20 @@ type AtomicFile struct {
 	done      bool
 }
 
-// CreateAtomic starts writing the file path. Unless overwrite is set it
+// Create starts writing the file path. Unless overwrite is set it
 // fails with ErrExists when path already exists, before anything is written,
 // and checks again in Commit.
 //
 // A path that names an existing device or FIFO (/dev/null, /dev/stdout, a
 // named pipe) is opened and written directly: renaming a file over it would
 // replace the device node, and there is no file there to lose.
-func CreateAtomic(path string, overwrite bool) (*AtomicFile, error) {
+func Create(path string, overwrite bool) (*File, error) {
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
 		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
 			return nil, err
 		}
-		return &AtomicFile{f: f, path: path, direct: true}, nil
+		return &File{f: f, path: path, direct: true}, nil
 	}
 	if !overwrite {
 		if err := checkAbsent(path); err != nil {
@@ -56,7 +56,7 @@ func CreateAtomic(path string, overwrite bool) (*AtomicFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The lock tells RemoveStaleTemps that the file is in use. It is taken
+	// The lock tells RemoveStale that the file is in use. It is taken
 	// on a descriptor of its own so that it outlives closing f, up to the
 	// rename.
 	lock, err := os.Open(f.Name())
@@ -64,7 +64,7 @@ func CreateAtomic(path string, overwrite bool) (*AtomicFile, error) {
 		_ = lock.Close()
 		lock = nil
 	}
-	return &AtomicFile{f: f, lock: lock, path: path, overwrite: overwrite}, nil
+	return &File{f: f, lock: lock, path: path, overwrite: overwrite}, nil
 }
 
 func checkAbsent(path string) error {
@@ -80,16 +80,16 @@ func checkAbsent(path string) error {
 }
 
 // Name returns the final path of the file.
-func (a *AtomicFile) Name() string { return a.path }
+func (a *File) Name() string { return a.path }
 
 // TempName returns the path of the temporary file being written.
-func (a *AtomicFile) TempName() string { return a.f.Name() }
+func (a *File) TempName() string { return a.f.Name() }
 
 // Write writes to the temporary file.
-func (a *AtomicFile) Write(p []byte) (int, error) { return a.f.Write(p) }
+func (a *File) Write(p []byte) (int, error) { return a.f.Write(p) }
 
 // Seek moves within the temporary file.
-func (a *AtomicFile) Seek(offset int64, whence int) (int64, error) {
+func (a *File) Seek(offset int64, whence int) (int64, error) {
 	return a.f.Seek(offset, whence)
 }
 
@@ -97,9 +97,9 @@ func (a *AtomicFile) Seek(offset int64, whence int) (int64, error) {
 // final path. Every step's error is returned (a full disk often shows up
 // only at Sync or Close); on error the temporary file is removed. Commit
 // after Commit or Abort is an error.
-func (a *AtomicFile) Commit() error {
+func (a *File) Commit() error {
 	if a.done {
-		return fmt.Errorf("cli: %s: commit of a finished file", a.path)
+		return fmt.Errorf("atomicfile: %s: commit of a finished file", a.path)
 	}
 	a.done = true
 	err := a.finish()
@@ -110,14 +110,14 @@ func (a *AtomicFile) Commit() error {
 	return err
 }
 
-func (a *AtomicFile) unlock() {
+func (a *File) unlock() {
 	if a.lock != nil {
 		_ = a.lock.Close()
 		a.lock = nil
 	}
 }
 
-func (a *AtomicFile) finish() error {
+func (a *File) finish() error {
 	if a.direct {
 		return a.f.Close()
 	}
@@ -148,8 +148,8 @@ func (a *AtomicFile) finish() error {
 }
 
 // Abort closes and removes the temporary file. It does nothing after Commit
-// or a previous Abort, so it can be deferred right after CreateAtomic.
-func (a *AtomicFile) Abort() {
+// or a previous Abort, so it can be deferred right after Create.
+func (a *File) Abort() {
 	if a.done {
 		return
 	}

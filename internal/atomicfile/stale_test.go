@@ -1,4 +1,4 @@
-package cli
+package atomicfile
 
 import (
 	"os"
@@ -32,7 +32,7 @@ func TestTempBase(t *testing.T) {
 	}
 }
 
-func TestRemoveStaleTemps(t *testing.T) {
+func TestRemoveStale(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, content string, age time.Duration) string {
 		p := filepath.Join(dir, name)
@@ -44,8 +44,8 @@ func TestRemoveStaleTemps(t *testing.T) {
 	// Left by killed runs: no one holds their lock.
 	write(".a.wav.111.hush-tmp", "half a file", 0)
 	write(".b.wav.222.hush-tmp", "", time.Minute) // killed before its header
-	// A run still writing: CreateAtomic holds the lock.
-	live, err := CreateAtomic(filepath.Join(dir, "c.wav"), false)
+	// A run still writing: Create holds the lock.
+	live, err := Create(filepath.Join(dir, "c.wav"), false)
 	require.NoError(t, err)
 	defer live.Abort()
 	_, err = live.Write([]byte("in progress"))
@@ -59,11 +59,11 @@ func TestRemoveStaleTemps(t *testing.T) {
 	require.NoError(t, os.Mkdir(filepath.Join(dir, ".e.wav.444.hush-tmp"), 0o755))
 	require.NoError(t, os.Symlink(filepath.Join(dir, "a.wav"), filepath.Join(dir, ".f.wav.555.hush-tmp")))
 
-	removed, err := RemoveStaleTemps(dir, "b.wav")
+	removed, err := RemoveStale(dir, "b.wav")
 	require.NoError(t, err)
 	assert.Equal(t, []string{".b.wav.222.hush-tmp"}, removed, "only the temporary files of b.wav")
 
-	removed, err = RemoveStaleTemps(dir, "")
+	removed, err = RemoveStale(dir, "")
 	require.NoError(t, err)
 	assert.Equal(t, []string{".a.wav.111.hush-tmp"}, removed)
 
@@ -76,7 +76,7 @@ func TestRemoveStaleTemps(t *testing.T) {
 
 	// Once the run is over its lock is gone with its file.
 	require.NoError(t, live.Commit())
-	removed, err = RemoveStaleTemps(dir, "")
+	removed, err = RemoveStale(dir, "")
 	require.NoError(t, err)
 	assert.Empty(t, removed)
 	assert.Contains(t, dirNames(t, dir), "c.wav")

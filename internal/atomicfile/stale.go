@@ -1,4 +1,4 @@
-package cli
+package atomicfile
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// tempSuffix ends the name of every temporary file CreateAtomic makes:
+// tempSuffix ends the name of every temporary file Create makes:
 // "." + final name + "." + random digits + tempSuffix.
 const tempSuffix = ".hush-tmp"
 
@@ -17,7 +17,7 @@ const tempSuffix = ".hush-tmp"
 // unlocked: its creator may be between creating and locking it.
 const newbornAge = 10 * time.Second
 
-// tempBase returns the final name a temporary file of CreateAtomic's was
+// tempBase returns the final name a temporary file of Create's was
 // made for, and false for any other name.
 func tempBase(name string) (string, bool) {
 	rest, ok := strings.CutSuffix(name, tempSuffix)
@@ -32,19 +32,19 @@ func tempBase(name string) (string, bool) {
 	return rest[1:dot], true
 }
 
-// RemoveStaleTemps removes the temporary files that CreateAtomic left in
+// RemoveStale removes the temporary files that Create left in
 // dir when a run was killed before it could remove them (SIGKILL, a crash,
 // a power cut), and returns their names. With base set, only the
 // temporary files for the final name base are considered.
 //
-// Only regular files named the way CreateAtomic names them are touched,
-// and only when stale: CreateAtomic holds a lock (flock) on each of its
+// Only regular files named the way Create names them are touched,
+// and only when stale: Create holds a lock (flock) on each of its
 // temporary files until it is renamed or removed, so the files of a run
 // still going (another shard writing into the same folder, on this machine
 // or on another over NFS) are left alone. Where locks are not supported
 // nothing is removed. The error reports files that could not be removed;
 // a folder that cannot be listed (or does not exist yet) is no error.
-func RemoveStaleTemps(dir, base string) ([]string, error) {
+func RemoveStale(dir, base string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, nil // a folder that cannot be listed holds nothing we could remove

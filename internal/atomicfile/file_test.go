@@ -1,13 +1,10 @@
-package cli
+package atomicfile
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -25,10 +22,10 @@ func dirNames(t *testing.T, dir string) []string {
 	return names
 }
 
-func TestAtomicFileCommitAppearsWhole(t *testing.T) {
+func TestFileCommitAppearsWhole(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.wav")
-	f, err := CreateAtomic(path, false)
+	f, err := Create(path, false)
 	require.NoError(t, err)
 	defer f.Abort()
 	_, err = f.Write([]byte("hello world"))
@@ -52,9 +49,9 @@ func TestAtomicFileCommitAppearsWhole(t *testing.T) {
 	assert.Error(t, f.Commit(), "a second Commit is a misuse")
 }
 
-func TestAtomicFileAbortLeavesNothing(t *testing.T) {
+func TestFileAbortLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
-	f, err := CreateAtomic(filepath.Join(dir, "out.wav"), false)
+	f, err := Create(filepath.Join(dir, "out.wav"), false)
 	require.NoError(t, err)
 	_, err = f.Write([]byte("partial"))
 	require.NoError(t, err)
@@ -64,17 +61,17 @@ func TestAtomicFileAbortLeavesNothing(t *testing.T) {
 	assert.Empty(t, dirNames(t, dir))
 }
 
-func TestAtomicFileRefusesExisting(t *testing.T) {
+func TestFileRefusesExisting(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.wav")
 	require.NoError(t, os.WriteFile(path, []byte("keep"), 0o600))
 
-	_, err := CreateAtomic(path, false)
+	_, err := Create(path, false)
 	require.ErrorIs(t, err, ErrExists)
 
 	// Created by someone else while we were writing: Commit refuses too.
 	other := filepath.Join(dir, "other.wav")
-	f, err := CreateAtomic(other, false)
+	f, err := Create(other, false)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(other, []byte("theirs"), 0o600))
 	require.ErrorIs(t, f.Commit(), ErrExists)
@@ -84,7 +81,7 @@ func TestAtomicFileRefusesExisting(t *testing.T) {
 	assert.ElementsMatch(t, []string{"out.wav", "other.wav"}, dirNames(t, dir))
 
 	// With overwrite the file is replaced and keeps its mode.
-	f, err = CreateAtomic(path, true)
+	f, err = Create(path, true)
 	require.NoError(t, err)
 	_, err = f.Write([]byte("new"))
 	require.NoError(t, err)
@@ -97,92 +94,15 @@ func TestAtomicFileRefusesExisting(t *testing.T) {
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
 }
 
-func TestAtomicFileReportsMissingDirectory(t *testing.T) {
-	_, err := CreateAtomic(filepath.Join(t.TempDir(), "no", "such", "out.wav"), false)
+func TestFileReportsMissingDirectory(t *testing.T) {
+	_, err := Create(filepath.Join(t.TempDir(), "no", "such", "out.wav"), false)
 	assert.ErrorIs(t, err, os.ErrNotExist)
 }
 
-func TestSameFile(t *testing.T) {
-	dir := t.TempDir()
-	a := filepath.Join(dir, "a.wav")
-	require.NoError(t, os.WriteFile(a, []byte("x"), 0o600))
-	b := filepath.Join(dir, "b.wav")
-	require.NoError(t, os.WriteFile(b, []byte("x"), 0o600))
-	link := filepath.Join(dir, "link.wav")
-	require.NoError(t, os.Symlink(a, link))
-	hard := filepath.Join(dir, "hard.wav")
-	require.NoError(t, os.Link(a, hard))
-
-	for _, tc := range []struct {
-		x, y string
-		want bool
-	}{
-		{a, a, true},
-		{a, filepath.Join(dir, ".", "a.wav"), true},
-		{a, link, true},
-		{a, hard, true},
-		{a, b, false},
-		{a, filepath.Join(dir, "missing.wav"), false},
-	} {
-		got, err := SameFile(tc.x, tc.y)
-		require.NoError(t, err)
-		assert.Equal(t, tc.want, got, "%s vs %s", tc.x, tc.y)
-	}
-}
-
-func TestStatOf(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "a")
-	require.NoError(t, os.WriteFile(path, []byte("x"), 0o600))
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	fi := StatOf(f)
-	require.NotNil(t, fi)
-	want, err := os.Stat(path)
-	require.NoError(t, err)
-	assert.True(t, os.SameFile(want, fi))
-	assert.Nil(t, StatOf(&bytes.Buffer{}))
-}
-
-func TestShowProgressOnlyOnTerminal(t *testing.T) {
-	assert.False(t, ShowProgress(&bytes.Buffer{}, false))
-	f, err := os.CreateTemp(t.TempDir(), "log")
-	require.NoError(t, err)
-	defer f.Close()
-	assert.False(t, IsTerminal(f), "a regular file is not a terminal")
-	assert.False(t, ShowProgress(f, true))
-}
-
-func TestStatusDrawsOnlyWhenShown(t *testing.T) {
-	var quiet bytes.Buffer
-	s := NewStatus(&quiet, false)
-	s.StartBytes(100, "work")
-	_, err := io.Copy(io.Discard, s.Reader(strings.NewReader(strings.Repeat("x", 100))))
-	require.NoError(t, err)
-	s.Printf("a message")
-	s.Finish()
-	assert.Equal(t, "a message\n", quiet.String(), "no bar, only the message")
-
-	var shown bytes.Buffer
-	s = NewStatus(&shown, true)
-	s.StartBytes(1000, "work")
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() {
-			_, _ = io.Copy(io.Discard, s.Reader(strings.NewReader(strings.Repeat("x", 100))))
-			s.Printf("done\n")
-		})
-	}
-	wg.Wait()
-	s.Finish()
-	assert.Contains(t, shown.String(), "work")
-	assert.Equal(t, 4, strings.Count(shown.String(), "done\n"))
-}
-
-func TestCreateAtomicWritesDevicesInPlace(t *testing.T) {
+func TestCreateWritesDevicesInPlace(t *testing.T) {
 	// Renaming a temporary file over /dev/null would replace the device
 	// node (as root); it must be written directly and left a device.
-	a, err := CreateAtomic(os.DevNull, false)
+	a, err := Create(os.DevNull, false)
 	require.NoError(t, err)
 	_, err = a.Write([]byte("discarded"))
 	require.NoError(t, err)

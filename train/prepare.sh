@@ -132,10 +132,34 @@ done
 # is decoded anew under the names above; the old folders would be read
 # twice.
 for old in en es it cs nl; do rm -rf "${out:?}/$old"; done
-# Decode what is missing, in parallel.
+# Decode what is missing: ffmpeg takes about a third of a second to start
+# and a few milliseconds per prompt, so each call decodes up to 64 files,
+# two calls at a time. Files appear under their names only when complete.
 cut -f2 "$list" | xargs -r -d '\n' dirname | sort -u | xargs -r -d '\n' mkdir -p
+decode() { # SRC DST SRC DST ...
+	local args=() outs=() i=0
+	while [ $# -ge 2 ]; do
+		args+=(-i "$1"); outs+=(-map "$i:a:0" -ac 1 -ar 16000 -c:a pcm_s16le "$2.tmp.wav")
+		shift 2; i=$((i + 1))
+	done
+	ffmpeg -nostdin -loglevel error -y "${args[@]}" "${outs[@]}"
+}
+# decode_batch SRC DST ...: one ffmpeg call for the batch; should any file
+# in it be unreadable (asterisk-prompt-es-co ships two broken GSM files),
+# one call per file, leaving out those that fail with a note.
+decode_batch() {
+	if decode "$@" 2>/dev/null; then
+		for ((k = 2; k <= $#; k += 2)); do mv "${!k}.tmp.wav" "${!k}"; done
+		return
+	fi
+	while [ $# -ge 2 ]; do
+		if decode "$1" "$2" 2>/dev/null; then mv "$2.tmp.wav" "$2"; else rm -f "$2.tmp.wav"; echo "prepare: skipped unreadable $1" >&2; fi
+		shift 2
+	done
+}
+export -f decode decode_batch
 while IFS=$'\t' read -r src dst; do [ -e "$dst" ] || printf '%s\0%s\0' "$src" "$dst"; done < "$list" |
-	xargs -r -0 -n 2 -P "$(nproc)" sh -c 'ffmpeg -nostdin -loglevel error -y -i "$0" -ac 1 -ar 16000 -c:a pcm_s16le "$1.tmp.wav" && mv "$1.tmp.wav" "$1"'
+	xargs -r -0 -n 128 -P "$(nproc)" bash -c 'decode_batch "$@"' _
 for root in "$out" "$heldout"; do
 	for d in "$root"/*/; do
 		printf '%s: %s files\n' "${d%/}" "$(find "$d" -name '*.wav' | wc -l)"
@@ -145,6 +169,6 @@ done
 noise=../shared/data/train-noise
 find "$noise" -name '*.flac' | sort | while read -r f; do
 	rel=${f#"$noise"/}; dst=train/work/noise/${rel%.flac}.wav
-	[ -e "$dst" ] || { mkdir -p "$(dirname "$dst")"; echo "$f $dst"; }
-done | xargs -r -n 2 -P "$(nproc)" sh -c 'ffmpeg -nostdin -loglevel error -y -i "$0" -ac 1 -ar 16000 -c:a pcm_s16le "$1.tmp.wav" && mv "$1.tmp.wav" "$1"'
+	[ -e "$dst" ] || { mkdir -p "$(dirname "$dst")"; printf '%s\0%s\0' "$f" "$dst"; }
+done | xargs -r -0 -n 128 -P "$(nproc)" bash -c 'decode_batch "$@"' _
 printf 'noise: %s files\n' "$(find train/work/noise -name '*.wav' | wc -l)"

@@ -84,11 +84,11 @@ func TestScreenKeepsSpeechAndTrimsItsPauses(t *testing.T) {
 func TestScreenRejectsWhatIsNotSpeech(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	cases := map[string][]float32{
-		"tonal (beep or music)":      tone(1, 1000),
-		"unvoiced (noise or effect)": whiteNoise(rng, 1),
-		"silent":                     make([]float32, coreRate),
-		"shorter than 0.3 s":         voice(rng, 0.15, 150),
-		"longer than 30 s":           voice(rng, 31, 150),
+		"steady tone (beep or music)": tone(1, 1000),
+		"unvoiced (noise or effect)":  whiteNoise(rng, 1),
+		"silent":                      make([]float32, coreRate),
+		"shorter than 0.2 s":          voice(rng, 0.1, 150),
+		"longer than 30 s":            voice(rng, 31, 150),
 	}
 	for want, x := range cases {
 		got, reason := screenSpeech(x)

@@ -155,4 +155,3 @@ func dbGain(db float64) float64  { return math.Pow(10, db/20) }
 func dbPower(db float64) float64 { return math.Pow(10, db/10) }
 
 func abs32(x float32) float32 { return float32(math.Abs(float64(x))) }
-

@@ -284,15 +284,19 @@ func cmpErr(first, err error) error {
 
 // The speech screen. Decoded game and prompt packages also hold music,
 // effects, beeps and silence; a file is kept as speech if, after trimming:
-//   - it lasts 0.3 to 30 s (longer files in these packages are music and
-//     ambience loops; shorter ones are clicks);
+//   - it lasts 0.2 to 30 s (longer files in these packages are music and
+//     ambience loops; shorter ones are clicks; a syllable lasts 0.2 s);
 //   - at least 20% of its active frames are voiced (normalised
 //     autocorrelation of at least 0.6 at a lag of 2.5 to 20 ms, a 50 to
 //     400 Hz pitch), as speech is and noise, clicks and effects are not;
-//   - at most 60% of its active frames are nearly periodic (autocorrelation
-//     above 0.95), as beeps, tones and held musical notes are and speech,
-//     whose pitch and spectrum keep moving, is not.
+//   - it is not a steady tone: beeps, tones and held musical notes are
+//     periodic (autocorrelation of 0.99 or more) in more than 60% of the
+//     frames tested, at the same period (within one sample at 8 kHz) from
+//     one tested frame to the next (50 ms or more apart) in more than 60%
+//     of them. Clean studio vowels can be nearly as periodic, but their
+//     pitch keeps moving.
 //
+// Voicing is tested on at most 40 active frames at least 50 ms apart.
 // Active frames (20 ms, every 10 ms) are those within 40 dB of the file's
 // loudest frame and above -70 dBFS. Trimming keeps 50 ms before the first
 // active frame and 100 ms after the last, and shortens every inactive
@@ -302,16 +306,17 @@ const (
 	screenHop      = 160 // [samples] 10 ms
 	screenRelDB    = 40
 	screenFloorDB  = -70
-	screenMinSec   = 0.3
+	screenMinSec   = 0.2
 	screenMaxSec   = 30
 	screenVoiced   = 0.6
 	screenVoicedFr = 0.2
-	screenTonal    = 0.95
+	screenTonal    = 0.99
 	screenTonalFr  = 0.6
 	screenMaxPause = 50 // [hops] 0.5 s
 	screenLead     = 5  // [hops] 50 ms
 	screenTail     = 10 // [hops] 100 ms
 	screenVoicings = 40 // at most this many frames are tested for voicing
+	screenApart    = 5  // [hops] at least this far apart
 )
 
 // screenSpeech trims x and returns it, or nil and the reason it is not
@@ -322,7 +327,7 @@ func screenSpeech(x []float32) ([]float32, string) {
 	}
 	nFrames := (len(x) - screenFrame) / screenHop
 	if nFrames < 1 {
-		return nil, "shorter than 0.3 s"
+		return nil, "shorter than 0.2 s"
 	}
 	energy := make([]float64, nFrames)
 	for i := range energy {
@@ -356,14 +361,16 @@ func screenSpeech(x []float32) ([]float32, string) {
 		}
 	}
 	if float64(len(out))/coreRate < screenMinSec {
-		return nil, "shorter than 0.3 s"
+		return nil, "shorter than 0.2 s"
 	}
-	// Voicing on at most screenVoicings active frames, evenly spread, at
-	// 8 kHz (the average of sample pairs) to keep it cheap.
-	step := max(len(idx)/screenVoicings, 1)
-	var tested, voiced, tonal int
+	// Voicing on at most screenVoicings active frames, evenly spread and at
+	// least 50 ms apart, at 8 kHz (the average of sample pairs) to keep it
+	// cheap.
+	step := max(len(idx)/screenVoicings, screenApart)
+	var tested, voiced, periodic, steady int
+	prevLag := -10
 	for k := 0; k < len(idx); k += step {
-		r := periodicity(x, idx[k]*screenHop)
+		r, lag := periodicity(x, idx[k]*screenHop)
 		if math.IsNaN(r) {
 			continue
 		}
@@ -372,28 +379,32 @@ func screenSpeech(x []float32) ([]float32, string) {
 			voiced++
 		}
 		if r >= screenTonal {
-			tonal++
+			periodic++
 		}
+		if lag-prevLag >= -1 && lag-prevLag <= 1 {
+			steady++
+		}
+		prevLag = lag
 	}
 	if tested == 0 || float64(voiced) < screenVoicedFr*float64(tested) {
 		return nil, "unvoiced (noise or effect)"
 	}
-	if float64(tonal) > screenTonalFr*float64(tested) {
-		return nil, "tonal (beep or music)"
+	if float64(periodic) > screenTonalFr*float64(tested) && float64(steady) > screenTonalFr*float64(tested-1) {
+		return nil, "steady tone (beep or music)"
 	}
 	return out, ""
 }
 
 // periodicity returns the largest normalised autocorrelation of the 32 ms
-// of x from start, at 8 kHz, over lags of 2.5 to 20 ms; NaN if x is too
-// short there.
-func periodicity(x []float32, start int) float64 {
+// of x from start, at 8 kHz, over lags of 2.5 to 20 ms, and its lag [8 kHz
+// samples]; NaN if x is too short there.
+func periodicity(x []float32, start int) (float64, int) {
 	const win, minLag, maxLag = 256, 20, 160 // at 8 kHz
 	if start+2*(win+maxLag) > len(x) {
 		start = len(x) - 2*(win+maxLag)
 	}
 	if start < 0 {
-		return math.NaN()
+		return math.NaN(), 0
 	}
 	var d [win + maxLag]float64
 	for i := range d {
@@ -403,6 +414,10 @@ func periodicity(x []float32, start int) float64 {
 	for _, v := range d[:win] {
 		e0 += v * v
 	}
+	// The lag is the shortest within 0.02 of the best: a steady tone
+	// correlates as well at every multiple of its period, and which of
+	// them wins by rounding would change from frame to frame.
+	var r [maxLag + 1]float64
 	best := 0.0
 	for lag := minLag; lag <= maxLag; lag++ {
 		var c, e1 float64
@@ -411,22 +426,34 @@ func periodicity(x []float32, start int) float64 {
 			e1 += d[i+lag] * d[i+lag]
 		}
 		if e0 > 0 && e1 > 0 {
-			best = max(best, c/math.Sqrt(e0*e1))
+			r[lag] = c / math.Sqrt(e0*e1)
+			best = max(best, r[lag])
 		}
 	}
-	return best
+	bestLag := minLag
+	for lag := minLag; lag <= maxLag; lag++ {
+		if r[lag] >= best-0.02 {
+			bestLag = lag
+			break
+		}
+	}
+	return best, bestLag
 }
 
 // isNarrowband reports whether less than 1/3000 (-35 dB) of x's energy
-// lies above 4.5 kHz: an 8 kHz recording decoded at 16 kHz. Wideband speech
-// holds 1 to 5% there.
+// lies above 4.5 kHz: a recording made at 8 to 11 kHz, decoded at 16 kHz.
+// Wideband speech holds 0.3 to 5% there. The high-pass is of the twelfth
+// order (a fourth-order Butterworth three times), so that strong formants
+// at 2 to 3 kHz do not leak past the threshold.
 func isNarrowband(x []float32) bool {
 	total := power(x)
 	if total == 0 {
 		return false
 	}
 	hi := append([]float32(nil), x...)
-	degrade.BandPass(4500, coreRate, coreRate).Apply(hi)
+	for range 3 {
+		degrade.BandPass(4500, coreRate, coreRate).Apply(hi)
+	}
 	return power(hi) < total/3000
 }
 

@@ -136,7 +136,7 @@ func tinyData(t *testing.T) options {
 	o := options{
 		Speech: filepath.Join(dir, "speech"), Heldout: filepath.Join(dir, "heldout"), Noise: filepath.Join(dir, "noise"),
 		Out: filepath.Join(dir, "out"), Streams: 8, Seconds: 2, Seed: 3, Recipe: 2,
-		Reverb: 0.5, ReverbTarget: "early", EarlyMs: 50, Mic: 0.5, Codec: 0.25, AGC: 0.15, Clip: 0.05,
+		Reverb: 0.5, ReverbTarget: "early", EarlyMs: 50, Mic: 0.5, Codec: 0.2, AGC: 0.15, Clip: 0.05,
 	}
 	require.NoError(t, o.settle("", "", false))
 	o.Out = filepath.Join(dir, "out")

@@ -36,9 +36,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hushaudio/hush/denoise"
 )
@@ -65,6 +68,7 @@ type options struct {
 	Describe                    bool
 	Listen                      int
 	Workers                     int // streams made at once; the output does not depend on it
+	CPUProfile                  string
 }
 
 func main() {
@@ -85,12 +89,13 @@ func main() {
 	flag.StringVar(&o.ReverbTarget, "reverb-target", "early", "target for reverberant speech: early (direct sound and reflections up to -early-ms: the network learns to remove late reverberation) or full (denoising only)")
 	flag.Float64Var(&o.EarlyMs, "early-ms", 50, "how much of the room's response after the direct sound the early target keeps [ms]")
 	flag.Float64Var(&o.Mic, "mic", 0.5, "share of streams through a microphone response (recipe 2)")
-	flag.Float64Var(&o.Codec, "codec", 0.25, "share of streams through a band limit or G.711 codec (recipe 2; narrowband voices always are)")
+	flag.Float64Var(&o.Codec, "codec", 0.2, "share of streams through a band limit or G.711 codec (recipe 2; narrowband voices always are)")
 	flag.Float64Var(&o.AGC, "agc", 0.15, "share of streams through an automatic gain control (recipe 2)")
 	flag.Float64Var(&o.Clip, "clip", 0.05, "share of streams clipped (recipe 2)")
 	flag.BoolVar(&o.Describe, "describe", false, "print how each stream was made, one line per stream")
 	flag.IntVar(&o.Workers, "workers", runtime.NumCPU(), "streams made at once (the output does not depend on it)")
 	flag.IntVar(&o.Listen, "listen", 0, "also write the first N streams' noisy input and target as WAV under <out>/listen")
+	flag.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.BoolVar(&survey, "survey", false, "screen the speech, print what each source and speaker gives, and stop")
 	flag.BoolVar(&devset, "devset", false, "write the generalisation set (held-out voices and noise kinds at 0/5/10/15 dB) instead of a training set")
 	flag.Parse()
@@ -201,12 +206,28 @@ func loadMaterial(o options) (*material, error) {
 }
 
 func run(o options) error {
+	if o.CPUProfile != "" {
+		f, err := os.Create(o.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	start := time.Now()
 	m, err := loadMaterial(o)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "gen: recipe %d: %d speech clips from %d speakers, %d noise kinds (held out: %s)\n",
-		o.Recipe, len(m.speech.clips), len(m.speech.speakers), len(m.kinds), strings.Join(o.HeldOut, ", "))
+	// What loading and screening left behind goes back to the system
+	// before the streams start.
+	debug.FreeOSMemory()
+	fmt.Fprintf(os.Stderr, "gen: recipe %d: %d speech clips from %d speakers, %d noise kinds (held out: %s), loaded in %.0f s\n",
+		o.Recipe, len(m.speech.clips), len(m.speech.speakers), len(m.kinds), strings.Join(o.HeldOut, ", "), time.Since(start).Seconds())
+	start = time.Now()
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return err
 	}
@@ -281,6 +302,7 @@ func run(o options) error {
 	}
 	close(next)
 	wg.Wait()
+	fmt.Fprintf(os.Stderr, "gen: %d streams in %.0f s\n", o.Streams, time.Since(start).Seconds())
 	if firstErr != nil {
 		for _, out := range outputs {
 			os.Remove(out.final + ".tmp")

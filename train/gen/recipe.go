@@ -74,7 +74,9 @@ func (d streamDesc) String() string {
 //     dB for a fifth of streams.
 //  4. Channel: a microphone response (-mic), clipping (-clip), an AGC
 //     (-agc), a band limit or G.711 codec (-codec, and always for
-//     narrowband voices). Linear stages apply to the target too; clipping
+//     narrowband voices: speakers most of whose speech has nothing above
+//     4.5 kHz, which would otherwise teach the network that speech never
+//     reaches there). Linear stages apply to the target too; clipping
 //     and the codec's quantisation to the input only; the AGC's gains to
 //     both.
 //  5. Rate: 16 kHz, 8 kHz (15%) or 48 kHz (20%), as in recipe 1.
@@ -93,7 +95,7 @@ func mixV2(rng *rand.Rand, o options, n int, m *material, d *streamDesc) (noisy,
 		for pos < n {
 			sp := c.speakers[talkers[rng.IntN(len(talkers))]]
 			cl := c.clips[sp.clips[rng.IntN(len(sp.clips))]]
-			narrowband = narrowband || cl.narrowband
+			narrowband = narrowband || sp.narrowband
 			g := float32(dbGain(rng.Float64()*8 - 4))
 			for i, x := range cl.data {
 				if pos+i >= n {

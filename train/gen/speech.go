@@ -46,7 +46,9 @@ type corpus struct {
 // pickSpeaker draws a speaker, each with a weight of the square root of
 // its duration: a voice with four times the speech is heard twice as
 // often, so small voices count without their few clips repeating endlessly.
-// Speakers in except are never drawn (unless they are all there is).
+// Narrowband voices weigh half that: every stream they speak in goes
+// through a telephone channel, and those should stay a minority. Speakers
+// in except are never drawn (unless they are all there is).
 func (c *corpus) pickSpeaker(u float64, except []int) int {
 	total := c.cumWeight[len(c.cumWeight)-1]
 	var excluded float64
@@ -87,7 +89,11 @@ func (c *corpus) finish() {
 	c.cumWeight = make([]float64, len(c.speakers))
 	var acc float64
 	for i, s := range c.speakers {
-		acc += math.Sqrt(s.seconds)
+		w := math.Sqrt(s.seconds)
+		if s.narrowband {
+			w /= 2
+		}
+		acc += w
 		c.cumWeight[i] = acc
 	}
 }
@@ -363,6 +369,7 @@ func screenSpeech(x []float32) ([]float32, string) {
 	if float64(len(out))/coreRate < screenMinSec {
 		return nil, "shorter than 0.2 s"
 	}
+	out = append(make([]float32, 0, len(out)), out...) // exact size: the corpus holds hours of these
 	// Voicing on at most screenVoicings active frames, evenly spread and at
 	// least 50 ms apart, at 8 kHz (the average of sample pairs) to keep it
 	// cheap.

@@ -24,7 +24,7 @@ func (a AGC) Gains(x []float32, fs float64) []float32 {
 	att := 1 - math.Exp(-1/(a.Attack*fs))
 	rel := 1 - math.Exp(-1/(a.Release*fs))
 	smooth := 1 - math.Exp(-1/(0.02*fs)) // the level: mean power over about 20 ms
-	target := math.Pow(10, a.Target/10) // power
+	target := math.Pow(10, a.Target/10)  // power
 	maxG := math.Pow(10, a.MaxGain/20)
 	// The power envelope starts at the target, so the gain starts at 1.
 	env := target

@@ -114,6 +114,7 @@ func mixV2(rng *rand.Rand, o options, n int, m *material, d *streamDesc) (noisy,
 	}
 	// 2. Room.
 	mic := clean // what reaches the microphone
+	targetIsMic := true
 	var rm *room.Room
 	if len(talkers) > 0 && rng.Float64() < o.Reverb {
 		r := randomRoom(rng, 0.3, 3)
@@ -133,7 +134,7 @@ func mixV2(rng *rand.Rand, o options, n int, m *material, d *streamDesc) (noisy,
 		d.target = "full"
 		clean = mic
 		if o.ReverbTarget == "early" {
-			clean = out[1]
+			clean, targetIsMic = out[1], false
 			for i := range clean {
 				clean[i] *= s
 			}
@@ -165,8 +166,8 @@ func mixV2(rng *rand.Rand, o options, n int, m *material, d *streamDesc) (noisy,
 	for i := range noisy {
 		noisy[i] = mic[i] + noise[i]
 	}
-	if &clean[0] == &mic[0] {
-		clean = slices.Clone(clean) // the channel changes them apart
+	if targetIsMic {
+		clean = slices.Clone(mic) // the channel treats input and target apart
 	}
 	// 4. Channel.
 	if noisy, clean, err = channel(rng, o, noisy, clean, narrowband, d); err != nil {

@@ -8,8 +8,8 @@ import numpy as np
 import torch
 
 from model import GainNet
-from train import (THIRD_OCTAVES, envelope_loss, input_stats, pick_device, reference_blas, stoi_loss,
-                   third_octave_pool)
+from train import (THIRD_OCTAVES, envelope_loss, input_stats, pick_device, reference_blas, residual_loss,
+                   stoi_loss, third_octave_pool)
 
 BANDS = 32
 
@@ -138,3 +138,42 @@ class ReferenceBlasTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ResidualLossChecks(unittest.TestCase):
+    def test_ideal_gains_score_zero(self):
+        feats, gains = example()
+        self.assertLess(residual_loss(gains, gains, feats).item(), 1e-9)
+
+    def test_more_noise_left_costs_more(self):
+        feats, gains = example()
+        little = residual_loss((gains + 0.05).clamp(max=1), gains, feats).item()
+        much = residual_loss((gains + 0.3).clamp(max=1), gains, feats).item()
+        self.assertGreater(little, 0)
+        self.assertGreater(much, little)
+
+    def test_cutting_speech_costs_nothing(self):
+        feats, gains = example()
+        self.assertEqual(residual_loss(0.5 * gains, gains, feats).item(), 0)
+
+    def test_pauses_weigh_more_than_speech(self):
+        # The same gain error leaves audible noise where the clean band is
+        # silent and hardly any where speech is loud.
+        feats, gains = example()
+        pause = gains.clone()
+        pause[..., :] = 0
+        loud = torch.ones_like(gains)
+        pred = torch.full_like(gains, 0.2)
+        self.assertGreater(residual_loss((pause + 0.2).clamp(max=1), pause, feats).item(),
+                           residual_loss((loud * 0.8 + pred).clamp(max=1), loud * 0.8, feats).item())
+
+    def test_gradient_is_finite(self):
+        feats, gains = example()
+        pred = torch.rand(gains.shape, requires_grad=True)
+        residual_loss(pred, gains, feats).backward()
+        self.assertTrue(torch.all(torch.isfinite(pred.grad)))
+        # Bands that may take any gain (target -1) count for nothing.
+        g = torch.full_like(gains, -1.0)
+        pred = torch.rand(gains.shape, requires_grad=True)
+        loss = residual_loss(pred, g, feats)
+        self.assertEqual(loss.item(), 0)

@@ -100,6 +100,26 @@ def stoi_loss(pred_g, gains, feats, pool, window=38, step=4):
     return (w * (1 - d)).sum() / w.sum().clamp(min=1)
 
 
+def residual_loss(pred_g, gains, feats, floor_db=45.0):
+    """The noise a listener hears in the output: per band and frame, by how
+    many decades the enhanced energy exceeds the clean one, where both are
+    floored at floor_db below the sequence's mean clean band energy (what
+    lies below that is inaudible under the speech), squared and averaged.
+    Where the clean band is silent (pauses, gaps between words) any gain
+    that lets the noise through above the floor costs, in proportion to how
+    loud it sounds; cutting speech costs nothing here (the other terms see
+    to that)."""
+    mask = (gains >= 0).float()
+    nb = gains.shape[-1]
+    power = torch.pow(10.0, feats[..., :nb]) * mask  # noisy band energy
+    clean = power * gains.clamp(min=0) ** 2
+    enh = power * pred_g ** 2
+    ref = clean.sum((1, 2), keepdim=True) / mask.sum((1, 2), keepdim=True).clamp(min=1)
+    floor = (ref * 10 ** (-floor_db / 10)).clamp(min=1e-9)
+    excess = torch.relu(torch.log10(enh + floor) - torch.log10(clean + floor))
+    return (mask * excess ** 2).sum() / mask.sum().clamp(min=1)
+
+
 def loss_fn(pred_g, pred_v, gains, speech, cut_weight=2.0):
     mask = (gains >= 0).float()
     t = gains.clamp(min=0)
@@ -185,6 +205,10 @@ def main():
                     help="weight of the ESTOI-like envelope correlation term of the loss")
     ap.add_argument("--stoi-weight", type=float, default=4.0,
                     help="weight of the STOI-like per-band correlation term of the loss")
+    ap.add_argument("--residual-weight", type=float, default=0.0,
+                    help="weight of the residual-noise term: noise left above the clean speech, in decades")
+    ap.add_argument("--residual-floor-db", type=float, default=45.0,
+                    help="level below the mean clean band energy under which residual noise is not counted [dB]")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--device", default="cpu",
@@ -238,6 +262,8 @@ def main():
         # Each correlation term enters the graph only when it is weighted,
         # so that a weight of 0 trains exactly as before the term existed.
         loss, gl, vl = loss_fn(pg, pv, g, v, args.cut_weight)
+        if args.residual_weight != 0:
+            loss = loss + args.residual_weight * residual_loss(pg, g, f, args.residual_floor_db)
         el = sl = None
         if args.envelope_weight != 0 or report:
             el = envelope_loss(pg, g, f, pool)

@@ -6,12 +6,22 @@
 //	features.f32  streams × frames × learned.FeatureCount
 //	gains.f32     streams × frames × learned.Bands (ideal gains, -1: any)
 //	speech.f32    streams × frames (1 where the clean speech is active)
+//	streams.tsv   how each stream was made (talkers, room, noise, SNR, channel)
 //	meta.json     the shapes and the options used
 //
 // Every random choice comes from a generator seeded with -seed and the
 // stream's index, so the output is the same for any number of workers.
 //
 //	go run ./train/gen -streams 2400 -o train/work/data
+//	go run ./train/gen -survey        # the speech each source gives
+//	go run ./train/gen -devset        # the generalisation set
+//	go run ./train/gen -recipe 1      # the first recipe, for comparison
+//
+// The recipe (-recipe 2, the default; see recipe.go) mixes one or two
+// talkers, in a synthetic room for part of the streams, with recorded,
+// coloured, babble, typing and transient noise, through microphone,
+// band-limit, codec, gain-control and clipping colourings. -recipe 1 is
+// the first recipe (recipe_v1.go), kept as it was.
 package main
 
 import (
@@ -19,66 +29,164 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
-	"github.com/hushaudio/hush/dsp/resample"
 	"github.com/hushaudio/hush/internal/learned"
-	"github.com/hushaudio/hush/internal/wav"
 )
-
-// heldOut are the noise categories kept out of training, to measure how the
-// model does on kinds of noise it has never heard: the dev mixture set's
-// fireplace (fire) and waves, boat and running tap (water).
-var heldOut = []string{"fire", "water"}
 
 const coreRate = 16000
 
-type options struct {
-	Speech, Noise, Out string
-	Streams            int
-	Seconds            float64
-	Seed               uint64
-	HeldOut            []string
-}
+// recipe1Sources are the speech folders the first recipe used, in the order
+// its loader read them (the old folder names cs, en, es, it, nl sorted), so
+// that -recipe 1 draws the same clips.
+var recipe1Sources = []string{"fillets-cs", "asterisk-en", "asterisk-es", "asterisk-it", "fillets-nl"}
 
-type clip struct {
-	name string
-	data []float32
+type options struct {
+	Speech, Heldout, Noise, Out string
+	Streams                     int
+	Seconds                     float64
+	Seed                        uint64
+	Recipe                      int
+	Sources                     []string
+	HeldOut                     []string // noise categories never trained on
+	Reverb                      float64  // share of streams in a room
+	ReverbTarget                string   // "early" or "full"
+	EarlyMs                     float64
+	Mic, Codec, AGC, Clip       float64 // shares of streams
+	Describe                    bool
+	Listen                      int
+	Workers                     int // streams made at once; the output does not depend on it
+	CPUProfile                  string
 }
 
 func main() {
 	var o options
-	flag.StringVar(&o.Speech, "speech", "train/work/speech", "folder of training speech (16 kHz WAV, any depth)")
+	var sources, heldOut string
+	var survey, devset bool
+	flag.StringVar(&o.Speech, "speech", "train/work/speech", "folder of training speech: <source>/<speaker>/*.wav at 16 kHz")
+	flag.StringVar(&o.Heldout, "heldout", "train/work/heldout", "folder of the voices kept out of training (for -devset), laid out as -speech")
 	flag.StringVar(&o.Noise, "noise", "train/work/noise", "folder of training noise, one subfolder per category")
-	flag.StringVar(&o.Out, "o", "train/work/data", "output folder")
+	flag.StringVar(&o.Out, "o", "", "output folder (default train/work/data, or train/work/devset with -devset)")
 	flag.IntVar(&o.Streams, "streams", 1200, "number of streams")
 	flag.Float64Var(&o.Seconds, "seconds", 12, "length of each stream [s]")
 	flag.Uint64Var(&o.Seed, "seed", 1, "random seed")
+	flag.IntVar(&o.Recipe, "recipe", 2, "mixing recipe: 2 (rooms, channels, more noise kinds, one talker at a time), or 1 (the first: dry, one random clip after another)")
+	flag.StringVar(&sources, "sources", "", "comma-separated speech sources (folders of -speech) to use, in this order (default: all; with -recipe 1 its five)")
+	flag.StringVar(&heldOut, "heldout-noise", "", "comma-separated noise categories never trained on (default fire,water,siren_horn; with -recipe 1 fire,water)")
+	flag.Float64Var(&o.Reverb, "reverb", 0.5, "share of streams whose talker is in a synthetic room (recipe 2)")
+	flag.StringVar(&o.ReverbTarget, "reverb-target", "early", "target for reverberant speech: early (direct sound and reflections up to -early-ms: the network learns to remove late reverberation) or full (denoising only)")
+	flag.Float64Var(&o.EarlyMs, "early-ms", 50, "how much of the room's response after the direct sound the early target keeps [ms]")
+	flag.Float64Var(&o.Mic, "mic", 0.5, "share of streams through a microphone response (recipe 2)")
+	flag.Float64Var(&o.Codec, "codec", 0.2, "share of streams through a band limit or G.711 codec (recipe 2; narrowband voices always are)")
+	flag.Float64Var(&o.AGC, "agc", 0.15, "share of streams through an automatic gain control (recipe 2)")
+	flag.Float64Var(&o.Clip, "clip", 0.05, "share of streams clipped (recipe 2)")
+	flag.BoolVar(&o.Describe, "describe", false, "print how each stream was made, one line per stream")
+	flag.IntVar(&o.Workers, "workers", runtime.NumCPU(), "streams made at once (the output does not depend on it)")
+	flag.IntVar(&o.Listen, "listen", 0, "also write the first N streams' noisy input and target as WAV under <out>/listen")
+	flag.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	flag.BoolVar(&survey, "survey", false, "screen the speech, print what each source and speaker gives, and stop")
+	flag.BoolVar(&devset, "devset", false, "write the generalisation set (held-out voices and noise kinds at 0/5/10/15 dB) instead of a training set")
 	flag.Parse()
-	o.HeldOut = heldOut
-	if err := run(o); err != nil {
+	if err := o.settle(sources, heldOut, devset); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(2)
+	}
+	var err error
+	switch {
+	case survey:
+		err = runSurvey(o)
+	case devset:
+		err = runDevset(o)
+	default:
+		err = run(o)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(o options) error {
-	speech, err := loadClips(o.Speech)
-	if err != nil {
-		return err
+// settle fills in the defaults that depend on the recipe and checks the
+// options.
+func (o *options) settle(sources, heldOut string, devset bool) error {
+	split := func(s string) []string {
+		if s == "" {
+			return nil
+		}
+		return strings.Split(s, ",")
 	}
-	noiseByKind := map[string][]clip{}
+	o.Sources = split(sources)
+	o.HeldOut = split(heldOut)
+	switch o.Recipe {
+	case 1:
+		if o.Sources == nil {
+			o.Sources = recipe1Sources
+		}
+		if o.HeldOut == nil {
+			o.HeldOut = []string{"fire", "water"}
+		}
+	case 2:
+		if o.HeldOut == nil {
+			o.HeldOut = []string{"fire", "water", "siren_horn"}
+		}
+	default:
+		return fmt.Errorf("-recipe %d: want 1 or 2", o.Recipe)
+	}
+	if o.Out == "" {
+		o.Out = "train/work/data"
+		if devset {
+			o.Out = "train/work/devset"
+		}
+	}
+	if o.ReverbTarget != "early" && o.ReverbTarget != "full" {
+		return fmt.Errorf("-reverb-target %q: want early or full", o.ReverbTarget)
+	}
+	for _, s := range []float64{o.Reverb, o.Mic, o.Codec, o.AGC, o.Clip} {
+		if s < 0 || s > 1 {
+			return fmt.Errorf("shares -reverb, -mic, -codec, -agc and -clip must lie in [0, 1]; got %v", s)
+		}
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.NumCPU()
+	}
+	if o.Streams <= 0 || o.Seconds <= 0 || o.EarlyMs < 0 {
+		return fmt.Errorf("-streams %d, -seconds %v, -early-ms %v: want positive values", o.Streams, o.Seconds, o.EarlyMs)
+	}
+	return nil
+}
+
+// material is what streams are mixed from.
+type material struct {
+	speech      *corpus
+	noiseByKind map[string][]clip
+	kinds       []string // sorted names of noiseByKind
+}
+
+func loadMaterial(o options) (*material, error) {
+	var m material
+	var err error
+	if o.Recipe == 1 {
+		m.speech, err = loadCorpusUnscreened(o.Speech, o.Sources)
+	} else {
+		m.speech, err = loadCorpus(o.Speech, o.Sources)
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.noiseByKind = map[string][]clip{}
 	kinds, err := os.ReadDir(o.Noise)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("%w (train/prepare.sh decodes the noise there)", err)
 	}
 	for _, k := range kinds {
 		if !k.IsDir() || slices.Contains(o.HeldOut, k.Name()) {
@@ -86,18 +194,45 @@ func run(o options) error {
 		}
 		c, err := loadClips(filepath.Join(o.Noise, k.Name()))
 		if err != nil {
+			return nil, err
+		}
+		m.noiseByKind[k.Name()] = c
+		m.kinds = append(m.kinds, k.Name())
+	}
+	slices.Sort(m.kinds)
+	return &m, nil
+}
+
+func run(o options) error {
+	if o.CPUProfile != "" {
+		f, err := os.Create(o.CPUProfile)
+		if err != nil {
 			return err
 		}
-		noiseByKind[k.Name()] = c
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
-	var kindNames []string
-	for k := range noiseByKind {
-		kindNames = append(kindNames, k)
+	start := time.Now()
+	m, err := loadMaterial(o)
+	if err != nil {
+		return err
 	}
-	slices.Sort(kindNames)
-	fmt.Fprintf(os.Stderr, "gen: %d speech clips, %d noise kinds (held out: %s)\n", len(speech), len(kindNames), strings.Join(o.HeldOut, ", "))
+	// What loading and screening left behind goes back to the system
+	// before the streams start.
+	debug.FreeOSMemory()
+	fmt.Fprintf(os.Stderr, "gen: recipe %d: %d speech clips from %d speakers, %d noise kinds (held out: %s), loaded in %.0f s\n",
+		o.Recipe, len(m.speech.clips), len(m.speech.speakers), len(m.kinds), strings.Join(o.HeldOut, ", "), time.Since(start).Seconds())
+	start = time.Now()
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return err
+	}
+	if o.Listen > 0 {
+		if err := os.MkdirAll(filepath.Join(o.Out, "listen"), 0o755); err != nil {
+			return err
+		}
 	}
 	frames := int(o.Seconds * 100)
 	// Each stream's arrays go straight to their place in the output files,
@@ -124,6 +259,7 @@ func run(o options) error {
 		defer f.Close()
 		out.file = f
 	}
+	descs := make([]string, o.Streams)
 	var wg sync.WaitGroup
 	next := make(chan int)
 	var firstErr error
@@ -135,16 +271,17 @@ func run(o options) error {
 		}
 		mu.Unlock()
 	}
-	for range runtime.NumCPU() {
+	for range o.Workers {
 		wg.Go(func() {
 			var buf []byte
 			for i := range next {
 				rng := rand.New(rand.NewPCG(o.Seed, uint64(i)))
-				f, g, s, err := makeStream(rng, o, frames, speech, noiseByKind, kindNames)
+				f, g, s, desc, err := makeStream(rng, o, frames, m, i)
 				if err != nil {
 					fail(fmt.Errorf("stream %d: %w", i, err))
 					continue
 				}
+				descs[i] = desc
 				for k, x := range [][]float32{f, g, s} {
 					out := outputs[k]
 					buf = encodeF32(buf[:0], x)
@@ -163,6 +300,7 @@ func run(o options) error {
 	}
 	close(next)
 	wg.Wait()
+	fmt.Fprintf(os.Stderr, "gen: %d streams in %.0f s\n", o.Streams, time.Since(start).Seconds())
 	if firstErr != nil {
 		for _, out := range outputs {
 			os.Remove(out.final + ".tmp")
@@ -177,6 +315,13 @@ func run(o options) error {
 			return err
 		}
 	}
+	table := strings.Join(append([]string{describeHeader}, descs...), "\n") + "\n"
+	if err := os.WriteFile(filepath.Join(o.Out, "streams.tsv"), []byte(table), 0o644); err != nil {
+		return err
+	}
+	if o.Describe {
+		fmt.Print(table)
+	}
 	meta := map[string]any{
 		"streams": o.Streams, "frames": frames,
 		"features": learned.FeatureCount, "bands": learned.Bands,
@@ -186,107 +331,34 @@ func run(o options) error {
 	return os.WriteFile(filepath.Join(o.Out, "meta.json"), b, 0o644)
 }
 
-// makeStream builds one stream and returns its features, ideal gains and
-// speech labels, exactly frames frames of each.
-func makeStream(rng *rand.Rand, o options, frames int, speech []clip, noiseByKind map[string][]clip, kinds []string) (feat, gain, label []float32, err error) {
+// makeStream builds stream i and returns its features, ideal gains and
+// speech labels, exactly frames frames of each, and a line saying how it
+// was made.
+func makeStream(rng *rand.Rand, o options, frames int, m *material, i int) (feat, gain, label []float32, desc string, err error) {
 	n := frames * coreRate / 100
-	// Speech: utterances with pauses, each at its own level, 6% of streams
-	// without speech so that noise alone is gated.
-	clean := make([]float32, n)
-	if rng.Float64() >= 0.06 {
-		pos := int(rng.Float64() * 0.8 * coreRate)
-		for pos < n {
-			c := speech[rng.IntN(len(speech))].data
-			g := float32(dbGain(rng.Float64()*12 - 6))
-			for i, x := range c {
-				if pos+i >= n {
-					break
-				}
-				clean[pos+i] += g * x
-			}
-			pos += len(c) + int(rng.Float64()*1.2*coreRate)
-		}
-		tilt(clean, rng.Float64()*1.2-0.6)
-		normalize(clean, dbGain(-38+rng.Float64()*20))
+	var noisy, clean []float32
+	var rate int
+	d := streamDesc{index: i}
+	if o.Recipe == 1 {
+		noisy, clean, rate, err = mixV1(rng, n, m.speech.clips, m.noiseByKind, m.kinds)
+	} else {
+		noisy, clean, rate, err = mixV2(rng, o, n, m, &d)
 	}
-	// Noise: 8% none at all (clean speech must pass untouched), else
-	// recordings, coloured noise or babble, or a mixture of them.
-	noise := make([]float32, n)
-	r := rng.Float64()
-	switch {
-	case r < 0.08:
-		// A studio-quiet floor, far below the speech.
-		for i := range noise {
-			noise[i] = float32(rng.NormFloat64() * dbGain(-100+rng.Float64()*20))
-		}
-	case r < 0.58:
-		addRecorded(rng, noise, noiseByKind[kinds[rng.IntN(len(kinds))]], 1)
-		if rng.Float64() < 0.25 {
-			addRecorded(rng, noise, noiseByKind[kinds[rng.IntN(len(kinds))]], dbGain(-rng.Float64()*10))
-		}
-	case r < 0.73:
-		addColoured(rng, noise)
-	case r < 0.86:
-		addBabble(rng, noise, speech)
-	default:
-		addRecorded(rng, noise, noiseByKind[kinds[rng.IntN(len(kinds))]], 1)
-		addBabble(rng, noise, speech)
+	if err != nil {
+		return nil, nil, nil, "", err
 	}
-	if rng.Float64() < 0.3 {
-		modulate(rng, noise)
-	}
-	if power(noise) > 0 {
-		ref := power(clean)
-		if ref == 0 {
-			ref = dbPower(-30 - rng.Float64()*20)
-		} else {
-			ref /= activeFraction(clean)
-		}
-		// Mostly the SNRs where denoising matters; some nearly clean
-		// speech, which must come out untouched.
-		snr := -5 + rng.Float64()*25
-		if r >= 0.08 && rng.Float64() < 0.25 {
-			snr = 20 + rng.Float64()*25
-		}
-		if r >= 0.08 {
-			normalize(noise, math.Sqrt(ref/dbPower(snr)))
-		}
-	}
-	// Rate: 16 kHz mostly, some 8 kHz (band-limited calls) and 48 kHz.
-	rate := coreRate
-	switch r := rng.Float64(); {
-	case r < 0.15:
-		rate = 8000
-	case r < 0.35:
-		rate = 48000
-	}
-	if rate != coreRate {
-		if clean, err = resample.Resample(nil, clean, coreRate, rate); err != nil {
-			return nil, nil, nil, err
-		}
-		if noise, err = resample.Resample(nil, noise, coreRate, rate); err != nil {
-			return nil, nil, nil, err
-		}
-	}
-	noisy := make([]float32, len(clean))
-	peak := float32(0)
-	for i := range noisy {
-		noisy[i] = clean[i] + noise[i]
-		peak = max(peak, abs32(noisy[i]))
-	}
-	if peak > 0.99 {
-		s := 0.99 / peak
-		for i := range noisy {
-			noisy[i] *= s
-			clean[i] *= s
+	d.rate = rate
+	if i < o.Listen {
+		if err := writeListen(o.Out, i, rate, noisy, clean); err != nil {
+			return nil, nil, nil, "", err
 		}
 	}
 	feat, gain, energy, err := learned.TrainingFrames(rate, noisy, clean, nil, nil, nil)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, "", err
 	}
 	if len(energy) < frames {
-		return nil, nil, nil, fmt.Errorf("got %d frames, want %d", len(energy), frames)
+		return nil, nil, nil, "", fmt.Errorf("got %d frames, want %d", len(energy), frames)
 	}
 	// A frame holds speech if its clean energy is within 30 dB of the
 	// stream's loudest frame and above -80 dBFS.
@@ -297,181 +369,7 @@ func makeStream(rng *rand.Rand, o options, frames int, speech []clip, noiseByKin
 			label[i] = 1
 		}
 	}
-	return feat[:frames*learned.FeatureCount], gain[:frames*learned.Bands], label, nil
-}
-
-// addRecorded adds clips of one noise kind, from random offsets, end to end
-// with short gaps for the short ones (clicks, steps), scaled by g.
-func addRecorded(rng *rand.Rand, dst []float32, clips []clip, g float64) {
-	tmp := make([]float32, len(dst))
-	pos := 0
-	for pos < len(tmp) {
-		c := clips[rng.IntN(len(clips))].data
-		off := 0
-		if len(c) > coreRate {
-			off = rng.IntN(len(c) / 2)
-		}
-		m := copy(tmp[pos:], c[off:])
-		pos += m
-		if len(c) < 2*coreRate {
-			pos += int(rng.Float64() * 0.3 * coreRate)
-		}
-	}
-	normalize(tmp, 0.1*g)
-	for i, x := range tmp {
-		dst[i] += x
-	}
-}
-
-// addColoured adds stationary noise with a random spectral slope, and
-// sometimes a mains hum with harmonics.
-func addColoured(rng *rand.Rand, dst []float32) {
-	a := rng.Float64()*1.9 - 0.95 // one-pole: >0 low-pass (brown-ish), <0 high-pass
-	var y float64
-	tmp := make([]float32, len(dst))
-	for i := range tmp {
-		y = a*y + rng.NormFloat64()
-		tmp[i] = float32(y)
-	}
-	normalize(tmp, 0.1)
-	if rng.Float64() < 0.3 {
-		f0 := []float64{50, 60}[rng.IntN(2)]
-		for h := 1; h <= 6; h++ {
-			amp := 0.05 * rng.Float64() / float64(h)
-			ph := rng.Float64() * 2 * math.Pi
-			for i := range tmp {
-				tmp[i] += float32(amp * math.Sin(2*math.Pi*f0*float64(h)*float64(i)/coreRate+ph))
-			}
-		}
-	}
-	for i, x := range tmp {
-		dst[i] += x
-	}
-}
-
-// addBabble adds 4 to 8 talkers from the training speech, each talking
-// without pauses.
-func addBabble(rng *rand.Rand, dst []float32, speech []clip) {
-	tmp := make([]float32, len(dst))
-	talkers := 4 + rng.IntN(5)
-	for range talkers {
-		pos := -rng.IntN(coreRate)
-		for pos < len(tmp) {
-			c := speech[rng.IntN(len(speech))].data
-			for i, x := range c {
-				if j := pos + i; j >= 0 && j < len(tmp) {
-					tmp[j] += x
-				}
-			}
-			pos += len(c)
-		}
-	}
-	normalize(tmp, 0.1)
-	for i, x := range tmp {
-		dst[i] += x
-	}
-}
-
-// modulate makes the noise change level: a step of up to ±12 dB at a random
-// time, ramped over 0.5 s, or a slow swell.
-func modulate(rng *rand.Rand, x []float32) {
-	if rng.Float64() < 0.5 {
-		at := rng.IntN(len(x))
-		step := rng.Float64()*24 - 12
-		ramp := coreRate / 2
-		for i := range x {
-			t := min(max(float64(i-at)/float64(ramp), 0), 1)
-			x[i] *= float32(dbGain(step * t))
-		}
-		return
-	}
-	period := (2 + rng.Float64()*6) * coreRate
-	depth := rng.Float64() * 10
-	for i := range x {
-		x[i] *= float32(dbGain(depth * math.Sin(2*math.Pi*float64(i)/period)))
-	}
-}
-
-// tilt applies y[n] = x[n] + a·x[n-1]: a gentle random EQ.
-func tilt(x []float32, a float64) {
-	prev := float32(0)
-	for i, v := range x {
-		x[i] = v + float32(a)*prev
-		prev = v
-	}
-}
-
-func activeFraction(x []float32) float64 {
-	const frame = coreRate / 100
-	var energies []float64
-	for i := 0; i+frame <= len(x); i += frame {
-		var e float64
-		for _, v := range x[i : i+frame] {
-			e += float64(v) * float64(v)
-		}
-		energies = append(energies, e)
-	}
-	if len(energies) == 0 {
-		return 1
-	}
-	peak := slices.Max(energies)
-	active := 0
-	for _, e := range energies {
-		if e > peak*1e-3 {
-			active++
-		}
-	}
-	return max(float64(active)/float64(len(energies)), 0.05)
-}
-
-func normalize(x []float32, rms float64) {
-	p := power(x)
-	if p == 0 {
-		return
-	}
-	s := float32(rms / math.Sqrt(p))
-	for i := range x {
-		x[i] *= s
-	}
-}
-
-func power(x []float32) float64 {
-	var s float64
-	for _, v := range x {
-		s += float64(v) * float64(v)
-	}
-	return s / float64(max(len(x), 1))
-}
-
-func dbGain(db float64) float64  { return math.Pow(10, db/20) }
-func dbPower(db float64) float64 { return math.Pow(10, db/10) }
-
-func abs32(x float32) float32 { return float32(math.Abs(float64(x))) }
-
-// loadClips reads every WAV under dir, in sorted order, skipping silent ones.
-func loadClips(dir string) ([]clip, error) {
-	var out []clip
-	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() || !strings.HasSuffix(p, ".wav") {
-			return err
-		}
-		data, f, err := wav.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if f.SampleRate != coreRate || f.Channels != 1 {
-			return fmt.Errorf("%s: want 16 kHz mono, got %v", p, f)
-		}
-		if power(data) < 1e-9 {
-			return nil // silent clip
-		}
-		out = append(out, clip{p, data})
-		return nil
-	})
-	if err == nil && len(out) == 0 {
-		err = fmt.Errorf("no WAV files under %s", dir)
-	}
-	return out, err
+	return feat[:frames*learned.FeatureCount], gain[:frames*learned.Bands], label, d.String(), nil
 }
 
 // encodeF32 appends x to b as little-endian float32 values.

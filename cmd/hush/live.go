@@ -8,6 +8,8 @@ import (
 	"io"
 	"math"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/term"
@@ -97,18 +99,21 @@ type liveIO struct {
 
 // liveOptions holds the parsed flags.
 type liveOptions struct {
-	list bool
+	list       bool
+	backend    string
+	virtualMic bool
 	live.Options
 }
 
 // runLive runs the live command and returns its exit code; ctx is
-// cancelled on SIGINT/SIGTERM. open opens the sound system.
-func runLive(ctx context.Context, args []string, lio liveIO, open func() (live.Backend, error)) int {
+// cancelled on SIGINT/SIGTERM. open opens the sound system that --backend
+// names ("" for the default).
+func runLive(ctx context.Context, args []string, lio liveIO, open func(backend string) (live.Backend, error)) int {
 	opts, code, ok := liveParseArgs(args, lio)
 	if !ok {
 		return code
 	}
-	backend, err := open()
+	backend, err := open(opts.backend)
 	if errors.Is(err, live.ErrNoAudioSupport) {
 		fmt.Fprint(lio.stderr, liveNoAudioHelp)
 		return 1
@@ -139,6 +144,34 @@ func runLive(ctx context.Context, args []string, lio liveIO, open func() (live.B
 			return 1
 		}
 		return 0
+	}
+
+	if opts.virtualMic {
+		maker, ok := backend.(interface {
+			AddVirtualMic() (*live.VirtualMic, error)
+		})
+		if !ok {
+			fmt.Fprintln(lio.stderr, "hush live: --virtual-mic needs PulseAudio or PipeWire (--backend pulse); elsewhere make the device by hand, as docs/live.md shows")
+			return 1
+		}
+		vm, err := maker.AddVirtualMic()
+		if err != nil {
+			fmt.Fprintf(lio.stderr, "hush live: %v\n", err)
+			return 1
+		}
+		defer func() {
+			if err := vm.Remove(); err != nil {
+				fmt.Fprintf(lio.stderr, "hush live: removing the virtual microphone: %v; remove it with \"pactl unload-module\" and the module numbers above\n", err)
+			}
+		}()
+		opts.Output = vm.Sink
+		made := "made for this run, removed when hush stops"
+		if len(vm.Modules) > 0 {
+			made += fmt.Sprintf(" (modules %s)", joinUints(vm.Modules))
+		} else {
+			made = "there already, left as it is"
+		}
+		fmt.Fprintf(lio.stderr, "hush live: virtual microphone %q: choose it in the call app; %s\n", vm.Source, made)
 	}
 
 	s, err := live.Open(backend, opts.Options)
@@ -192,6 +225,15 @@ func runLive(ctx context.Context, args []string, lio liveIO, open func() (live.B
 	return 0
 }
 
+// joinUints formats module numbers as "12 13".
+func joinUints(v []uint32) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.FormatUint(uint64(x), 10)
+	}
+	return strings.Join(s, " ")
+}
+
 // ms formats a duration in milliseconds with one decimal.
 func ms(d time.Duration) string {
 	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
@@ -204,6 +246,8 @@ func liveParseArgs(args []string, lio liveIO) (opts liveOptions, code int, ok bo
 	var strength string
 	var bufferMS float64
 	flags.BoolVar(&opts.list, "list", false, "")
+	flags.StringVar(&opts.backend, "backend", "", "")
+	flags.BoolVar(&opts.virtualMic, "virtual-mic", false, "")
 	flags.StringVar(&opts.Input, "in", "", "")
 	flags.StringVar(&opts.Output, "out", "", "")
 	flags.IntVar(&opts.SampleRate, "rate", 0, "")
@@ -245,6 +289,10 @@ func liveParseArgs(args []string, lio liveIO) (opts liveOptions, code int, ok bo
 	case set["max-attenuation"] && !(opts.MaxAttenuation > 0 && opts.MaxAttenuation <= denoise.MaxMaxAttenuation):
 		return usageErr("--max-attenuation %g: want a number of dB above 0 and at most %d, such as 12 or 30",
 			opts.MaxAttenuation, denoise.MaxMaxAttenuation)
+	case opts.backend != "" && opts.backend != "pulse" && opts.backend != "portaudio":
+		return usageErr("--backend %q: want pulse or portaudio", opts.backend)
+	case opts.virtualMic && opts.Output != "":
+		return usageErr("--virtual-mic plays into its own device; leave out --out")
 	case set["rate"] && (opts.SampleRate < denoise.MinSampleRate || opts.SampleRate > denoise.MaxSampleRate):
 		return usageErr("--rate %d: want %d to %d Hz, such as 44100 or 48000", opts.SampleRate, denoise.MinSampleRate, denoise.MaxSampleRate)
 	case math.IsNaN(bufferMS) || bufferMS < minMS || bufferMS > maxMS:

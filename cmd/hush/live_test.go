@@ -26,7 +26,7 @@ func liveDevices() []live.DeviceInfo {
 func runLiveWith(ctx context.Context, fake *livetest.Backend, args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
 	code = runLive(ctx, args, liveIO{stdin: strings.NewReader(""), stdout: &out, stderr: &errb},
-		func() (live.Backend, error) { return fake, nil })
+		func(string) (live.Backend, error) { return fake, nil })
 	return code, out.String(), errb.String()
 }
 
@@ -58,7 +58,7 @@ func TestLiveHelpAndUsageErrors(t *testing.T) {
 func TestLiveWithoutAudioSupport(t *testing.T) {
 	var out, errb bytes.Buffer
 	code := runLive(context.Background(), nil, liveIO{stdin: strings.NewReader(""), stdout: &out, stderr: &errb},
-		func() (live.Backend, error) { return nil, fmt.Errorf("%w: test", live.ErrNoAudioSupport) })
+		func(string) (live.Backend, error) { return nil, fmt.Errorf("%w: test", live.ErrNoAudioSupport) })
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errb.String(), "no audio device support")
 	assert.Contains(t, errb.String(), "go build -tags portaudio ./cmd/hush")

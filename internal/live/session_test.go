@@ -201,9 +201,9 @@ func TestSelectDevice(t *testing.T) {
 		{"usb", false, 3, nil}, // the only USB device that plays
 		{"usb", true, 0, live.ErrAmbiguousDevice},
 		{"bluetooth", true, 0, live.ErrNoDevice},
-		{"webcam", true, 4, nil},    // by part of its description
+		{"webcam", true, 4, nil},     // by part of its description
 		{"Webcam Mic", true, 4, nil}, // by all of it
-		{"pci-0000", true, 4, nil},  // by part of its name
+		{"pci-0000", true, 4, nil},   // by part of its name
 	} {
 		d, err := live.SelectDevice(devs, c.spec, c.input)
 		if c.err != nil {

@@ -172,6 +172,9 @@ func (s *PlaybackStream) Writable() int { return int(s.writable.Load()) }
 // packet buffer, so a steady stream of writes of one size allocates
 // nothing; it must not be called from two goroutines at once.
 func (s *PlaybackStream) Write(data []byte) error {
+	if len(data) == 0 {
+		return nil // an empty packet is a protocol error to the server
+	}
 	s.writable.Add(-int64(len(data)))
 	if cap(s.pkt) < headerSize+len(data) {
 		s.pkt = make([]byte, headerSize+len(data))
@@ -198,9 +201,10 @@ func (s *PlaybackStream) Cork(pause bool) error {
 type PlaybackLatency struct {
 	// Sink is the sink's latency: from the sink's buffer to the sound.
 	Sink time.Duration
-	// Queued is what the stream has queued in the server, written but not
-	// yet handed to the sink [bytes].
-	Queued int64
+	// Written counts the bytes written to the stream since it was made,
+	// Read those the sink has taken; Queued is their difference, what waits
+	// in the server.
+	Written, Read, Queued int64
 	// Playing is false before the first start and while corked or
 	// underflowing.
 	Playing bool
@@ -221,8 +225,8 @@ func (s *PlaybackStream) Latency() (PlaybackLatency, error) {
 	l.Playing = r.boolean()
 	r.timeval()
 	r.timeval()
-	write, read := r.s64(), r.s64()
-	l.Queued = write - read
+	l.Written, l.Read = r.s64(), r.s64()
+	l.Queued = l.Written - l.Read
 	return l, r.err
 }
 

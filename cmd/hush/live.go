@@ -33,22 +33,24 @@ func init() {
 // liveHelp is the text of "hush live --help".
 const liveHelp = `Usage:
   hush live --list
-  hush live [--in DEVICE] [--out DEVICE] [--rate HZ] [--buffer MS] [--strength NAME] [--mode MODE]
+  hush live [--virtual-mic] [--in DEVICE] [--out DEVICE] [--rate HZ] [--buffer MS] [--strength NAME] [--mode MODE]
 
 Captures from a microphone, removes the background noise and plays the
-result to an output device, live. For calls, make the output a virtual
-sink and pick its monitor (or the virtual cable) as the microphone in the
-call app; the README's "Live microphone" section shows how, step by step,
-with PipeWire, PulseAudio, BlackHole (macOS) and VB-CABLE (Windows).
+result to an output device, live. For calls, run it with --virtual-mic and
+choose "hush_clean" as the microphone in the call app; docs/live.md shows
+the set-up by hand, and BlackHole (macOS) and VB-CABLE (Windows).
 
-hush adds %[1]v of latency with the default settings: the denoiser's
-%[2]v plus one %[3]v buffer. It runs at the devices' own sample rate
-(%[4]d to %[5]d Hz, no resampling); a stereo microphone is mixed to mono
-and the denoised mono goes to every output channel.
+On Linux hush talks to PulseAudio or PipeWire's pulse server itself; a
+build with the portaudio tag also has PortAudio (macOS, Windows, ALSA,
+JACK). The denoiser adds %[1]v and a buffer %[2]v; the playback queue
+and the devices come on top, and hush prints the whole delay it measures
+two seconds in. It runs at the devices' own sample rate (%[3]d to %[4]d
+Hz); a stereo microphone is mixed to mono and the denoised mono goes to
+every output channel.
 
 While it runs, one status line shows the input and output levels, the
-speech probability, how much noise is removed and the counts of input
-overflows and output underflows (xruns). Keys:
+speech probability, how much noise is removed and the counts of overflows
+and underflows (xruns). Keys:
   b or space   bypass on/off, to hear the difference
   1 2 3        gentle, balanced, aggressive
   + -          one step stronger, gentler
@@ -57,23 +59,30 @@ overflows and output underflows (xruns). Keys:
 Flags:
   --list
         list the input and output devices: index, name, host API, default
-        rate and channels; the defaults are marked
+        rate, channels and description; the defaults are marked
+  --virtual-mic
+        play into a virtual microphone that hush makes (PulseAudio and
+        PipeWire: a null sink "hush_mic" and the source "hush_clean" made
+        from its monitor) and removes when it stops
   --in DEVICE, --out DEVICE
-        the devices, by index or by part of the name (default: the
-        system's default input and output)
+        the devices, by index or by part of the name or description
+        (default: the system's default input and output)
+  --backend pulse|portaudio
+        the sound system (default: PulseAudio or PipeWire on Linux when one
+        runs, else PortAudio where built in)
   --rate HZ
         the sample rate (default: the input device's own rate, else the
         output's, else 48000 or 44100)
   --buffer MS
-        the callback buffer [ms] (default %[6]g); raise it if the status
-        line counts xruns
+        the audio buffer [ms] (default %[5]g); raise it if the status line
+        counts xruns
   --strength gentle|balanced|aggressive
-        how far noise may be turned down (12, %[7]d or 40 dB; default
+        how far noise may be turned down (12, %[6]d or 40 dB; default
         balanced)
   --max-attenuation DB
         the same as a number of decibels; use either this or --strength
   --mode learned|classic
-        the learned stage (default %[8]v) or spectral gating alone, which
+        the learned stage (default %[7]v) or spectral gating alone, which
         costs about half the CPU; see "hush clean --help"
 
 Exit status: 0 when stopped with q or Ctrl-C, 1 for a device error (none
@@ -81,9 +90,10 @@ found, unplugged, unsupported rate), 2 for a usage error.
 `
 
 // liveNoAudioHelp explains a build without audio device support.
-const liveNoAudioHelp = `hush live: this build of hush has no audio device support.
-Live denoising needs the PortAudio library; install it and build hush with
-the portaudio build tag:
+const liveNoAudioHelp = `hush live: this build of hush has no audio device support here.
+On Linux it talks to PulseAudio or PipeWire (pipewire-pulse) when one runs.
+Elsewhere, live denoising needs the PortAudio library; install it and
+build hush with the portaudio build tag:
   Debian, Ubuntu:  sudo apt-get install portaudio19-dev
   Fedora:          sudo dnf install portaudio-devel
   macOS:           brew install portaudio
@@ -184,8 +194,8 @@ func runLive(ctx context.Context, args []string, lio liveIO, open func(backend s
 		info.Input.Name, info.Input.HostAPI, info.InputChannels,
 		info.Output.Name, info.Output.HostAPI, info.OutputChannels,
 		info.SampleRate, live.StrengthName(s.Engine().Strength()))
-	fmt.Fprintf(lio.stderr, "latency added by hush: %s (denoiser %s + buffer %s of %d frames); the sound system reports %s in + %s out of its own\n",
-		ms(info.AddedLatency()), ms(info.DenoiserLatency), ms(info.BufferLatency), info.FramesPerBuffer,
+	fmt.Fprintf(lio.stderr, "latency of the denoiser %s and a buffer %s of %d frames; the sound system reports %s in + %s out of its own\n",
+		ms(info.DenoiserLatency), ms(info.BufferLatency), info.FramesPerBuffer,
 		ms(info.DeviceInputLatency), ms(info.DeviceOutputLatency))
 	fmt.Fprintln(lio.stderr, live.KeyHelp)
 
@@ -264,12 +274,10 @@ func liveParseArgs(args []string, lio liveIO) (opts liveOptions, code int, ok bo
 	err := flags.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		latency := "20ms"
-		var lat time.Duration
 		if d, err := denoise.New(denoise.Config{}); err == nil {
-			lat = d.LatencyDuration()
-			latency = ms(lat)
+			latency = ms(d.LatencyDuration())
 		}
-		fmt.Fprintf(lio.stdout, liveHelp, ms(lat+live.DefaultBuffer), latency, ms(live.DefaultBuffer),
+		fmt.Fprintf(lio.stdout, liveHelp, latency, ms(live.DefaultBuffer),
 			denoise.MinSampleRate, denoise.MaxSampleRate, float64(live.DefaultBuffer)/float64(time.Millisecond),
 			denoise.DefaultMaxAttenuation, denoise.DefaultMode)
 		return opts, 0, false

@@ -204,7 +204,7 @@ type pulseStream struct {
 	// adjust is the drift corrector's order to the audio goroutine: frames
 	// to leave out (positive) or repeat (negative), one per buffer.
 	adjust      atomic.Int64
-	removed     atomic.Int64 // frames left out, less those repeated
+	removed     atomic.Int64  // frames left out, less those repeated
 	stop, drift chan struct{} // Close closes stop; the corrector, drift
 	started     bool
 }

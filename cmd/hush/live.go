@@ -156,6 +156,15 @@ func runLive(ctx context.Context, args []string, lio liveIO, open func(backend s
 		return 0
 	}
 
+	if a, ok := backend.(interface{ DefaultAlias(string) bool }); ok {
+		// ALSA's names for the sound server's default devices.
+		if a.DefaultAlias(opts.Input) {
+			opts.Input = ""
+		}
+		if a.DefaultAlias(opts.Output) {
+			opts.Output = ""
+		}
+	}
 	if opts.virtualMic {
 		maker, ok := backend.(interface {
 			AddVirtualMic() (*live.VirtualMic, error)

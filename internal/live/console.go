@@ -204,9 +204,12 @@ func (s *Session) Run(ctx context.Context, c Console) error {
 
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	var measure <-chan time.Time
-	if _, ok := s.stream.(LatencyMeter); ok && c.Status != nil {
-		measure = time.After(latencyMeasureAfter)
+	var measured chan string
+	if m, ok := s.stream.(LatencyMeter); ok && c.Status != nil {
+		measured = make(chan string, 1)
+		stopMeasure := make(chan struct{})
+		defer close(stopMeasure)
+		go func() { measured <- s.measureLatency(m, stopMeasure) }()
 	}
 	last := s.engine.Meters().Callbacks
 	lastChange, lastLog := time.Now(), time.Now()
@@ -221,8 +224,8 @@ func (s *Session) Run(ctx context.Context, c Console) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-measure:
-			if line := s.measuredLatency(); line != "" {
+		case line := <-measured:
+			if line != "" {
 				endLine()
 				drawn = false
 				fmt.Fprintln(c.Status, line)
@@ -272,16 +275,33 @@ func readKeys(r io.Reader, actions chan<- Action, stop <-chan struct{}) {
 	}
 }
 
-// latencyMeasureAfter is when a running session measures its delay: once
-// the streams have settled.
-const latencyMeasureAfter = 2 * time.Second
+// The delay is measured once the streams have settled, as the mean of
+// several measurements, since each is off by up to a device's block.
+const (
+	latencyMeasureAfter = time.Second
+	latencyMeasureEvery = 125 * time.Millisecond
+	latencyMeasurements = 16
+)
 
-// measuredLatency describes the delay the stream measures, or is "" when
-// it cannot.
-func (s *Session) measuredLatency() string {
-	path, in, out, err := s.stream.(LatencyMeter).MeasureLatency()
-	if err != nil {
-		return ""
+// measureLatency describes the delay m measures, or is "" when it cannot
+// or stop closes first.
+func (s *Session) measureLatency(m LatencyMeter, stop <-chan struct{}) string {
+	var path, in, out time.Duration
+	for i := range latencyMeasurements {
+		wait := latencyMeasureEvery
+		if i == 0 {
+			wait = latencyMeasureAfter
+		}
+		select {
+		case <-stop:
+			return ""
+		case <-time.After(wait):
+		}
+		p, di, do, err := m.MeasureLatency()
+		if err != nil {
+			return ""
+		}
+		path, in, out = path+p/latencyMeasurements, in+di/latencyMeasurements, out+do/latencyMeasurements
 	}
 	return fmt.Sprintf("measured latency: %.1f ms from the input to the output (denoiser %.1f ms, buffers and queue %.1f ms), plus the devices' own %.1f ms in and %.1f ms out",
 		ms(s.info.DenoiserLatency+path), ms(s.info.DenoiserLatency), ms(path), ms(in), ms(out))

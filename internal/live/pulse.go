@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -48,6 +49,11 @@ func OpenPulse() (*Pulse, error) {
 	return p, nil
 }
 
+// DefaultAlias reports whether spec names the sound server's default
+// device the way ALSA programs do ("pulse", "default"), as in
+// "PULSE_SINK=hush_mic hush live --in pulse --out pulse".
+func (p *Pulse) DefaultAlias(spec string) bool { return spec == "pulse" || spec == "default" }
+
 // Conn returns the connection, for what the Backend interface does not
 // cover (such as loading the modules of a virtual microphone).
 func (p *Pulse) Conn() *pulse.Conn { return p.c }
@@ -66,6 +72,14 @@ func (p *Pulse) Devices() ([]DeviceInfo, error) {
 	sinks, err := p.c.Sinks()
 	if err != nil {
 		return nil, err
+	}
+	// As for programs built on libpulse, PULSE_SINK and PULSE_SOURCE name
+	// the defaults.
+	if v := os.Getenv("PULSE_SINK"); v != "" {
+		info.DefaultSink = v
+	}
+	if v := os.Getenv("PULSE_SOURCE"); v != "" {
+		info.DefaultSource = v
 	}
 	p.devs = p.devs[:0]
 	var out []DeviceInfo
@@ -340,12 +354,13 @@ func (s *pulseStream) Start() error {
 }
 
 // MeasureLatency measures the delay from a frame's arrival in the record
-// stream to the playing of the output frame written for it, on the
+// stream to the sink's taking of the output frame written for it, on the
 // server's clock, from one latency query of each stream: input frame k
 // becomes output frame k plus the silence queued at the start, less the
 // frames the drift corrector left out; the record stream's write position
-// and the playback stream's read position date both. The sink's and the
-// source's own latencies come on top, as the server reports them.
+// and the playback stream's read position date both. Devices move those
+// positions in blocks, so one measurement is off by up to a block; the
+// sink's and the source's own latencies, returned too, come on top.
 func (s *pulseStream) MeasureLatency() (path, in, out time.Duration, err error) {
 	rl, err := s.rec.Latency()
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"math"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/term"
@@ -31,22 +33,24 @@ func init() {
 // liveHelp is the text of "hush live --help".
 const liveHelp = `Usage:
   hush live --list
-  hush live [--in DEVICE] [--out DEVICE] [--rate HZ] [--buffer MS] [--strength NAME] [--mode MODE]
+  hush live [--virtual-mic] [--in DEVICE] [--out DEVICE] [--rate HZ] [--buffer MS] [--strength NAME] [--mode MODE]
 
 Captures from a microphone, removes the background noise and plays the
-result to an output device, live. For calls, make the output a virtual
-sink and pick its monitor (or the virtual cable) as the microphone in the
-call app; the README's "Live microphone" section shows how, step by step,
-with PipeWire, PulseAudio, BlackHole (macOS) and VB-CABLE (Windows).
+result to an output device, live. For calls, run it with --virtual-mic and
+choose "hush_clean" as the microphone in the call app; docs/live.md shows
+the set-up by hand, and BlackHole (macOS) and VB-CABLE (Windows).
 
-hush adds %[1]v of latency with the default settings: the denoiser's
-%[2]v plus one %[3]v buffer. It runs at the devices' own sample rate
-(%[4]d to %[5]d Hz, no resampling); a stereo microphone is mixed to mono
-and the denoised mono goes to every output channel.
+On Linux hush talks to PulseAudio or PipeWire's pulse server itself; a
+build with the portaudio tag also has PortAudio (macOS, Windows, ALSA,
+JACK). The denoiser adds %[1]v and a buffer %[2]v; the playback queue
+and the devices come on top, and hush prints the whole delay it measures
+two seconds in. It runs at the devices' own sample rate (%[3]d to %[4]d
+Hz); a stereo microphone is mixed to mono and the denoised mono goes to
+every output channel.
 
 While it runs, one status line shows the input and output levels, the
-speech probability, how much noise is removed and the counts of input
-overflows and output underflows (xruns). Keys:
+speech probability, how much noise is removed and the counts of overflows
+and underflows (xruns). Keys:
   b or space   bypass on/off, to hear the difference
   1 2 3        gentle, balanced, aggressive
   + -          one step stronger, gentler
@@ -55,23 +59,30 @@ overflows and output underflows (xruns). Keys:
 Flags:
   --list
         list the input and output devices: index, name, host API, default
-        rate and channels; the defaults are marked
+        rate, channels and description; the defaults are marked
+  --virtual-mic
+        play into a virtual microphone that hush makes (PulseAudio and
+        PipeWire: a null sink "hush_mic" and the source "hush_clean" made
+        from its monitor) and removes when it stops
   --in DEVICE, --out DEVICE
-        the devices, by index or by part of the name (default: the
-        system's default input and output)
+        the devices, by index or by part of the name or description
+        (default: the system's default input and output)
+  --backend pulse|portaudio
+        the sound system (default: PulseAudio or PipeWire on Linux when one
+        runs, else PortAudio where built in)
   --rate HZ
         the sample rate (default: the input device's own rate, else the
         output's, else 48000 or 44100)
   --buffer MS
-        the callback buffer [ms] (default %[6]g); raise it if the status
-        line counts xruns
+        the audio buffer [ms] (default %[5]g); raise it if the status line
+        counts xruns
   --strength gentle|balanced|aggressive
-        how far noise may be turned down (12, %[7]d or 40 dB; default
+        how far noise may be turned down (12, %[6]d or 40 dB; default
         balanced)
   --max-attenuation DB
         the same as a number of decibels; use either this or --strength
   --mode learned|classic
-        the learned stage (default %[8]v) or spectral gating alone, which
+        the learned stage (default %[7]v) or spectral gating alone, which
         costs about half the CPU; see "hush clean --help"
 
 Exit status: 0 when stopped with q or Ctrl-C, 1 for a device error (none
@@ -79,9 +90,10 @@ found, unplugged, unsupported rate), 2 for a usage error.
 `
 
 // liveNoAudioHelp explains a build without audio device support.
-const liveNoAudioHelp = `hush live: this build of hush has no audio device support.
-Live denoising needs the PortAudio library; install it and build hush with
-the portaudio build tag:
+const liveNoAudioHelp = `hush live: this build of hush has no audio device support here.
+On Linux it talks to PulseAudio or PipeWire (pipewire-pulse) when one runs.
+Elsewhere, live denoising needs the PortAudio library; install it and
+build hush with the portaudio build tag:
   Debian, Ubuntu:  sudo apt-get install portaudio19-dev
   Fedora:          sudo dnf install portaudio-devel
   macOS:           brew install portaudio
@@ -97,18 +109,21 @@ type liveIO struct {
 
 // liveOptions holds the parsed flags.
 type liveOptions struct {
-	list bool
+	list       bool
+	backend    string
+	virtualMic bool
 	live.Options
 }
 
 // runLive runs the live command and returns its exit code; ctx is
-// cancelled on SIGINT/SIGTERM. open opens the sound system.
-func runLive(ctx context.Context, args []string, lio liveIO, open func() (live.Backend, error)) int {
+// cancelled on SIGINT/SIGTERM. open opens the sound system that --backend
+// names ("" for the default).
+func runLive(ctx context.Context, args []string, lio liveIO, open func(backend string) (live.Backend, error)) int {
 	opts, code, ok := liveParseArgs(args, lio)
 	if !ok {
 		return code
 	}
-	backend, err := open()
+	backend, err := open(opts.backend)
 	if errors.Is(err, live.ErrNoAudioSupport) {
 		fmt.Fprint(lio.stderr, liveNoAudioHelp)
 		return 1
@@ -141,6 +156,43 @@ func runLive(ctx context.Context, args []string, lio liveIO, open func() (live.B
 		return 0
 	}
 
+	if a, ok := backend.(interface{ DefaultAlias(string) bool }); ok {
+		// ALSA's names for the sound server's default devices.
+		if a.DefaultAlias(opts.Input) {
+			opts.Input = ""
+		}
+		if a.DefaultAlias(opts.Output) {
+			opts.Output = ""
+		}
+	}
+	if opts.virtualMic {
+		maker, ok := backend.(interface {
+			AddVirtualMic() (*live.VirtualMic, error)
+		})
+		if !ok {
+			fmt.Fprintln(lio.stderr, "hush live: --virtual-mic needs PulseAudio or PipeWire (--backend pulse); elsewhere make the device by hand, as docs/live.md shows")
+			return 1
+		}
+		vm, err := maker.AddVirtualMic()
+		if err != nil {
+			fmt.Fprintf(lio.stderr, "hush live: %v\n", err)
+			return 1
+		}
+		defer func() {
+			if err := vm.Remove(); err != nil {
+				fmt.Fprintf(lio.stderr, "hush live: removing the virtual microphone: %v; remove it with \"pactl unload-module\" and the module numbers above\n", err)
+			}
+		}()
+		opts.Output = vm.Sink
+		made := "made for this run, removed when hush stops"
+		if len(vm.Modules) > 0 {
+			made += fmt.Sprintf(" (modules %s)", joinUints(vm.Modules))
+		} else {
+			made = "there already, left as it is"
+		}
+		fmt.Fprintf(lio.stderr, "hush live: virtual microphone %q: choose it in the call app; %s\n", vm.Source, made)
+	}
+
 	s, err := live.Open(backend, opts.Options)
 	if err != nil {
 		fmt.Fprintf(lio.stderr, "hush live: %v\n", err)
@@ -151,8 +203,8 @@ func runLive(ctx context.Context, args []string, lio liveIO, open func() (live.B
 		info.Input.Name, info.Input.HostAPI, info.InputChannels,
 		info.Output.Name, info.Output.HostAPI, info.OutputChannels,
 		info.SampleRate, live.StrengthName(s.Engine().Strength()))
-	fmt.Fprintf(lio.stderr, "latency added by hush: %s (denoiser %s + buffer %s of %d frames); the sound system reports %s in + %s out of its own\n",
-		ms(info.AddedLatency()), ms(info.DenoiserLatency), ms(info.BufferLatency), info.FramesPerBuffer,
+	fmt.Fprintf(lio.stderr, "latency of the denoiser %s and a buffer %s of %d frames; the sound system reports %s in + %s out of its own\n",
+		ms(info.DenoiserLatency), ms(info.BufferLatency), info.FramesPerBuffer,
 		ms(info.DeviceInputLatency), ms(info.DeviceOutputLatency))
 	fmt.Fprintln(lio.stderr, live.KeyHelp)
 
@@ -192,6 +244,15 @@ func runLive(ctx context.Context, args []string, lio liveIO, open func() (live.B
 	return 0
 }
 
+// joinUints formats module numbers as "12 13".
+func joinUints(v []uint32) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.FormatUint(uint64(x), 10)
+	}
+	return strings.Join(s, " ")
+}
+
 // ms formats a duration in milliseconds with one decimal.
 func ms(d time.Duration) string {
 	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
@@ -204,6 +265,8 @@ func liveParseArgs(args []string, lio liveIO) (opts liveOptions, code int, ok bo
 	var strength string
 	var bufferMS float64
 	flags.BoolVar(&opts.list, "list", false, "")
+	flags.StringVar(&opts.backend, "backend", "", "")
+	flags.BoolVar(&opts.virtualMic, "virtual-mic", false, "")
 	flags.StringVar(&opts.Input, "in", "", "")
 	flags.StringVar(&opts.Output, "out", "", "")
 	flags.IntVar(&opts.SampleRate, "rate", 0, "")
@@ -220,13 +283,11 @@ func liveParseArgs(args []string, lio liveIO) (opts liveOptions, code int, ok bo
 	err := flags.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		latency := "20ms"
-		var lat time.Duration
 		mode := denoise.ModeLearned
 		if d, err := denoise.New(denoise.Config{}); err == nil {
-			lat, mode = d.LatencyDuration(), d.Config().Mode
-			latency = ms(lat)
+			latency, mode = ms(d.LatencyDuration()), d.Config().Mode
 		}
-		fmt.Fprintf(lio.stdout, liveHelp, ms(lat+live.DefaultBuffer), latency, ms(live.DefaultBuffer),
+		fmt.Fprintf(lio.stdout, liveHelp, latency, ms(live.DefaultBuffer),
 			live.MinSampleRate, live.MaxSampleRate, float64(live.DefaultBuffer)/float64(time.Millisecond),
 			denoise.DefaultMaxAttenuation, mode)
 		return opts, 0, false
@@ -246,6 +307,10 @@ func liveParseArgs(args []string, lio liveIO) (opts liveOptions, code int, ok bo
 	case set["max-attenuation"] && !(opts.MaxAttenuation > 0 && opts.MaxAttenuation <= denoise.MaxMaxAttenuation):
 		return usageErr("--max-attenuation %g: want a number of dB above 0 and at most %d, such as 12 or 30",
 			opts.MaxAttenuation, denoise.MaxMaxAttenuation)
+	case opts.backend != "" && opts.backend != "pulse" && opts.backend != "portaudio":
+		return usageErr("--backend %q: want pulse or portaudio", opts.backend)
+	case opts.virtualMic && opts.Output != "":
+		return usageErr("--virtual-mic plays into its own device; leave out --out")
 	case set["rate"] && (opts.SampleRate < live.MinSampleRate || opts.SampleRate > live.MaxSampleRate):
 		return usageErr("--rate %d: want %d to %d Hz, such as 44100 or 48000", opts.SampleRate, live.MinSampleRate, live.MaxSampleRate)
 	case math.IsNaN(bufferMS) || bufferMS < minMS || bufferMS > maxMS:

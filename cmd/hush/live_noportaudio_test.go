@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-func TestLiveBackendNeedsTheTag(t *testing.T) {
-	_, err := openLiveBackend()
+func TestLivePortAudioNeedsTheTag(t *testing.T) {
+	_, err := openLiveBackend("portaudio")
 	assert.ErrorIs(t, err, live.ErrNoAudioSupport)
 }

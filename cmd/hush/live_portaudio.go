@@ -4,7 +4,10 @@ package main
 
 import "github.com/hushaudio/hush/internal/live"
 
-// openLiveBackend opens the sound system through PortAudio.
-func openLiveBackend() (live.Backend, error) {
+// portAudioBuilt says that this build links PortAudio.
+const portAudioBuilt = true
+
+// openPortAudio opens the sound system through PortAudio.
+func openPortAudio() (live.Backend, error) {
 	return live.OpenPortAudio()
 }

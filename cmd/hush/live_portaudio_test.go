@@ -50,7 +50,7 @@ func TestLivePortAudioNullDevice(t *testing.T) {
 	code, _, errOut = runLivePortAudio(ctx, "--in", "hush_null", "--out", "hush_null", "--rate", "48000")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, errOut, "hush_null (ALSA, 2 ch) → hush_null (ALSA, 2 ch) at 48000 Hz")
-	assert.Contains(t, errOut, "latency added by hush: 25.0 ms")
+	assert.Contains(t, errOut, "latency of the denoiser 20.0 ms and a buffer 5.0 ms")
 	assert.Contains(t, errOut, "hush live: stopped after")
 
 	code, _, errOut = runLivePortAudio(context.Background(), "--in", "no such microphone")

@@ -26,14 +26,14 @@ func liveDevices() []live.DeviceInfo {
 func runLiveWith(ctx context.Context, fake *livetest.Backend, args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
 	code = runLive(ctx, args, liveIO{stdin: strings.NewReader(""), stdout: &out, stderr: &errb},
-		func() (live.Backend, error) { return fake, nil })
+		func(string) (live.Backend, error) { return fake, nil })
 	return code, out.String(), errb.String()
 }
 
 func TestLiveHelpAndUsageErrors(t *testing.T) {
 	code, out, _ := runLiveWith(context.Background(), nil, "--help")
 	assert.Equal(t, 0, code)
-	assert.Contains(t, out, "hush adds 25.0 ms of latency")
+	assert.Contains(t, out, "The denoiser adds 20.0 ms and a buffer 5.0 ms")
 	assert.Contains(t, out, "--list")
 	assert.NotContains(t, out, "%!", "every verb is filled")
 
@@ -58,7 +58,7 @@ func TestLiveHelpAndUsageErrors(t *testing.T) {
 func TestLiveWithoutAudioSupport(t *testing.T) {
 	var out, errb bytes.Buffer
 	code := runLive(context.Background(), nil, liveIO{stdin: strings.NewReader(""), stdout: &out, stderr: &errb},
-		func() (live.Backend, error) { return nil, fmt.Errorf("%w: test", live.ErrNoAudioSupport) })
+		func(string) (live.Backend, error) { return nil, fmt.Errorf("%w: test", live.ErrNoAudioSupport) })
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errb.String(), "no audio device support")
 	assert.Contains(t, errb.String(), "go build -tags portaudio ./cmd/hush")
@@ -94,7 +94,7 @@ func TestLiveRunsAndStops(t *testing.T) {
 	code, _, errOut := runLiveWith(ctx, fake, "--strength", "aggressive", "--buffer", "10")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, errOut, "USB Microphone (ALSA, 1 ch) → hush_mic (ALSA, 2 ch) at 48000 Hz, aggressive (40 dB)")
-	assert.Contains(t, errOut, "latency added by hush: 30.0 ms (denoiser 20.0 ms + buffer 10.0 ms of 480 frames)")
+	assert.Contains(t, errOut, "latency of the denoiser 20.0 ms and a buffer 10.0 ms of 480 frames")
 	assert.Contains(t, errOut, "hush live: stopped after")
 	assert.Equal(t, 480, fake.Opened().FramesPerBuffer)
 	assert.GreaterOrEqual(t, len(fake.Output()), 2*48000)

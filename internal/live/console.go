@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
+	"runtime/debug"
 	"time"
 
 	"github.com/hushaudio/hush/internal/cli"
@@ -131,6 +133,13 @@ func fit(s string, width int) string {
 	return string(r[:width])
 }
 
+// sessionMemoryLimit is the heap size at which the garbage collector,
+// off while a session runs, starts again.
+const sessionMemoryLimit = 512 << 20
+
+// sessionProcs is the least GOMAXPROCS while a session runs.
+const sessionProcs = 8
+
 // Console is where a running session shows its status and takes its keys.
 type Console struct {
 	// Keys delivers key presses, one byte each (a terminal in raw mode);
@@ -159,6 +168,20 @@ func (s *Session) Run(ctx context.Context, c Console) error {
 	if logInterval == 0 {
 		logInterval = 5 * time.Second
 	}
+	// The audio goroutine must not wait for the garbage collector, whose
+	// pauses stretch to tens of milliseconds when the machine is loaded
+	// and the collector's own threads wait for a core (measured: delivery
+	// gaps of 380-510 ms with it, 40 ms without, at a load average of 12
+	// on 2 cores). The audio path allocates nothing, so the collector is
+	// off while the session runs; the memory limit brings it back should
+	// the rest of the program ever grow the heap that far.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(sessionMemoryLimit))
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	// Nor for a processor: returning from its blocking read, it needs one
+	// of the runtime's Ps, and with as many Ps as cores those may all be
+	// held by threads the OS has set aside for other work. Spare Ps cost
+	// nothing while idle.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), sessionProcs)))
 	actions := make(chan Action, 16)
 	stopKeys := make(chan struct{})
 	defer close(stopKeys)
@@ -171,6 +194,13 @@ func (s *Session) Run(ctx context.Context, c Console) error {
 
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var measured chan string
+	if m, ok := s.stream.(LatencyMeter); ok && c.Status != nil {
+		measured = make(chan string, 1)
+		stopMeasure := make(chan struct{})
+		defer close(stopMeasure)
+		go func() { measured <- s.measureLatency(m, stopMeasure) }()
+	}
 	last := s.engine.Meters().Callbacks
 	lastChange, lastLog := time.Now(), time.Now()
 	drawn := false
@@ -184,6 +214,12 @@ func (s *Session) Run(ctx context.Context, c Console) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case line := <-measured:
+			if line != "" {
+				endLine()
+				drawn = false
+				fmt.Fprintln(c.Status, line)
+			}
 		case a := <-actions:
 			if apply(s.engine, a) {
 				return nil
@@ -228,3 +264,37 @@ func readKeys(r io.Reader, actions chan<- Action, stop <-chan struct{}) {
 		}
 	}
 }
+
+// The delay is measured once the streams have settled, as the mean of
+// several measurements, since each is off by up to a device's block.
+const (
+	latencyMeasureAfter = time.Second
+	latencyMeasureEvery = 125 * time.Millisecond
+	latencyMeasurements = 16
+)
+
+// measureLatency describes the delay m measures, or is "" when it cannot
+// or stop closes first.
+func (s *Session) measureLatency(m LatencyMeter, stop <-chan struct{}) string {
+	var path, in, out time.Duration
+	for i := range latencyMeasurements {
+		wait := latencyMeasureEvery
+		if i == 0 {
+			wait = latencyMeasureAfter
+		}
+		select {
+		case <-stop:
+			return ""
+		case <-time.After(wait):
+		}
+		p, di, do, err := m.MeasureLatency()
+		if err != nil {
+			return ""
+		}
+		path, in, out = path+p/latencyMeasurements, in+di/latencyMeasurements, out+do/latencyMeasurements
+	}
+	return fmt.Sprintf("measured latency: %.1f ms from the input to the output (denoiser %.1f ms, buffers and queue %.1f ms), plus the devices' own %.1f ms in and %.1f ms out",
+		ms(s.info.DenoiserLatency+path), ms(s.info.DenoiserLatency), ms(path), ms(in), ms(out))
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -13,8 +13,11 @@ type DeviceInfo struct {
 	// set of devices does not change.
 	Index int
 	// Name is the device's name, and HostAPI the sound system that serves
-	// it (ALSA, JACK, Core Audio, WASAPI, ...).
+	// it (PulseAudio, PipeWire, ALSA, JACK, Core Audio, WASAPI, ...).
 	Name, HostAPI string
+	// Description is a longer name for people, where the sound system has
+	// one ("Built-in Audio Analog Stereo" for "alsa_output.pci-...").
+	Description string
 	// MaxInputChannels and MaxOutputChannels are 0 for a device that does
 	// not capture or play.
 	MaxInputChannels, MaxOutputChannels int
@@ -80,10 +83,19 @@ type Stream interface {
 	Close() error
 }
 
+// LatencyMeter is a Stream that can measure its delay while it runs.
+type LatencyMeter interface {
+	// MeasureLatency returns the delay from a frame's arrival at the
+	// stream's input to the playing of the frame the callback wrote for it
+	// (the callback's own delay not included), and the devices' own
+	// latencies as the sound system reports them.
+	MeasureLatency() (path, in, out time.Duration, err error)
+}
+
 // SelectDevice picks the device named by spec from devs for input or
 // output: "" means the system default, a number the device with that
-// index, anything else the device whose name contains it (ignoring case;
-// an exact name wins over partial matches). The error wraps ErrNoDevice
+// index, anything else the device whose name or description contains it
+// (ignoring case; an exact name or description wins over partial matches). The error wraps ErrNoDevice
 // or ErrAmbiguousDevice and says what to do.
 func SelectDevice(devs []DeviceInfo, spec string, input bool) (DeviceInfo, error) {
 	dir, flag := "output", "--out"
@@ -123,10 +135,11 @@ func SelectDevice(devs []DeviceInfo, spec string, input bool) (DeviceInfo, error
 		if !usable(d) {
 			continue
 		}
-		if strings.EqualFold(d.Name, spec) {
+		if strings.EqualFold(d.Name, spec) || strings.EqualFold(d.Description, spec) {
 			return d, nil
 		}
-		if strings.Contains(strings.ToLower(d.Name), strings.ToLower(spec)) {
+		lower := strings.ToLower(spec)
+		if strings.Contains(strings.ToLower(d.Name), lower) || strings.Contains(strings.ToLower(d.Description), lower) {
 			matches = append(matches, d)
 		}
 	}

@@ -29,6 +29,7 @@ func devices() []live.DeviceInfo {
 		{Index: 1, Name: "USB Microphone", HostAPI: "ALSA", MaxInputChannels: 2, DefaultSampleRate: 48000, DefaultInput: true},
 		{Index: 2, Name: "hush_mic (null sink)", HostAPI: "ALSA", MaxOutputChannels: 2, DefaultSampleRate: 48000, DefaultOutput: true},
 		{Index: 3, Name: "USB Headset", HostAPI: "ALSA", MaxInputChannels: 1, MaxOutputChannels: 2, DefaultSampleRate: 16000},
+		{Index: 4, Name: "alsa_input.pci-0000_00_1f.3.analog-stereo", Description: "Webcam Mic", HostAPI: "PulseAudio", MaxInputChannels: 2, DefaultSampleRate: 48000},
 	}
 }
 
@@ -200,6 +201,9 @@ func TestSelectDevice(t *testing.T) {
 		{"usb", false, 3, nil}, // the only USB device that plays
 		{"usb", true, 0, live.ErrAmbiguousDevice},
 		{"bluetooth", true, 0, live.ErrNoDevice},
+		{"webcam", true, 4, nil},     // by part of its description
+		{"Webcam Mic", true, 4, nil}, // by all of it
+		{"pci-0000", true, 4, nil},   // by part of its name
 	} {
 		d, err := live.SelectDevice(devs, c.spec, c.input)
 		if c.err != nil {
@@ -297,10 +301,11 @@ func TestStatusLineAndList(t *testing.T) {
 	var b bytes.Buffer
 	require.NoError(t, live.WriteDeviceList(&b, devices()))
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
-	require.Len(t, lines, 5)
-	assert.Regexp(t, `^INDEX\s+DEFAULT\s+NAME\s+HOST API\s+RATE \(Hz\)\s+IN\s+OUT$`, lines[0])
-	assert.Regexp(t, `^1\s+in\s+USB Microphone\s+ALSA\s+48000\s+2\s+0$`, lines[2])
+	require.Len(t, lines, 6)
+	assert.Regexp(t, `^INDEX\s+DEFAULT\s+NAME\s+HOST API\s+RATE \(Hz\)\s+IN\s+OUT\s+DESCRIPTION$`, lines[0])
+	assert.Regexp(t, `^1\s+in\s+USB Microphone\s+ALSA\s+48000\s+2\s+0$`, lines[2], "no description, no trailing blanks")
 	assert.Regexp(t, `^2\s+out\s+hush_mic \(null sink\)\s+ALSA\s+48000\s+0\s+2$`, lines[3])
+	assert.Regexp(t, `^4\s+alsa_input\S+\s+PulseAudio\s+48000\s+2\s+0\s+Webcam Mic$`, lines[5])
 }
 
 func TestRawTerminalOnAFile(t *testing.T) {

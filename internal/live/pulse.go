@@ -1,0 +1,393 @@
+//go:build linux
+
+package live
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/hushaudio/hush/internal/pulse"
+)
+
+// Pulse is the Backend for PulseAudio and for PipeWire's pulse server
+// (pipewire-pulse, the default on current Fedora and Ubuntu), spoken to
+// natively over their unix socket, in pure Go. Every sink and source is a
+// device, monitors of sinks included; the server converts rates and
+// formats, so any rate the denoiser runs at opens.
+type Pulse struct {
+	c       *pulse.Conn
+	hostAPI string
+	devs    []pulseDevice // by DeviceInfo.Index
+}
+
+type pulseDevice struct {
+	name   string
+	source bool
+}
+
+// OpenPulse connects to the sound server. The error wraps
+// pulse.ErrNoServer when none is running.
+func OpenPulse() (*Pulse, error) {
+	c, err := pulse.Dial(pulse.Options{ClientName: "hush", RealTime: true})
+	if err != nil {
+		return nil, err
+	}
+	info, err := c.ServerInfo()
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	p := &Pulse{c: c, hostAPI: "PulseAudio"}
+	if info.IsPipeWire() {
+		p.hostAPI = "PipeWire"
+	}
+	return p, nil
+}
+
+// DefaultAlias reports whether spec names the sound server's default
+// device the way ALSA programs do ("pulse", "default"), as in
+// "PULSE_SINK=hush_mic hush live --in pulse --out pulse".
+func (p *Pulse) DefaultAlias(spec string) bool { return spec == "pulse" || spec == "default" }
+
+// Conn returns the connection, for what the Backend interface does not
+// cover (such as loading the modules of a virtual microphone).
+func (p *Pulse) Conn() *pulse.Conn { return p.c }
+
+// Devices lists the sources, then the sinks. A device's index is its
+// place in that list.
+func (p *Pulse) Devices() ([]DeviceInfo, error) {
+	info, err := p.c.ServerInfo()
+	if err != nil {
+		return nil, err
+	}
+	sources, err := p.c.Sources()
+	if err != nil {
+		return nil, err
+	}
+	sinks, err := p.c.Sinks()
+	if err != nil {
+		return nil, err
+	}
+	// As for programs built on libpulse, PULSE_SINK and PULSE_SOURCE name
+	// the defaults.
+	if v := os.Getenv("PULSE_SINK"); v != "" {
+		info.DefaultSink = v
+	}
+	if v := os.Getenv("PULSE_SOURCE"); v != "" {
+		info.DefaultSource = v
+	}
+	p.devs = p.devs[:0]
+	var out []DeviceInfo
+	add := func(d pulse.Device, source bool) {
+		di := DeviceInfo{
+			Index:             len(out),
+			Name:              d.Name,
+			Description:       d.Description,
+			HostAPI:           p.hostAPI,
+			DefaultSampleRate: float64(d.SampleSpec.Rate),
+		}
+		if source {
+			di.MaxInputChannels = int(d.SampleSpec.Channels)
+			di.DefaultInput = d.Name == info.DefaultSource
+		} else {
+			di.MaxOutputChannels = int(d.SampleSpec.Channels)
+			di.DefaultOutput = d.Name == info.DefaultSink
+		}
+		out = append(out, di)
+		p.devs = append(p.devs, pulseDevice{name: d.Name, source: source})
+	}
+	for _, d := range sources {
+		add(d, true)
+	}
+	for _, d := range sinks {
+		add(d, false)
+	}
+	return out, nil
+}
+
+// PulseQueue is how much denoised audio the playback stream keeps queued
+// in the server: the slack for the audio goroutine, or the server, being
+// late. 30 ms held the end-to-end test without a gap on a 2-core machine
+// whose load average was 12; a stall longer than that loses audio but
+// never moves the delay.
+const PulseQueue = 30 * time.Millisecond
+
+// OpenDuplex opens a record stream on the input and a playback stream on
+// the output, float32 at cfg.SampleRate (the server resamples where a
+// device runs at another rate). The callback runs on the connection's
+// audio goroutine for every cfg.FramesPerBuffer frames recorded, and what
+// it writes is queued for playback at once; both devices run on the same
+// clock as long as the server drives them (null sinks, and devices of one
+// card).
+func (p *Pulse) OpenDuplex(cfg StreamConfig, cb Callback) (Stream, error) {
+	if p.devs == nil {
+		if _, err := p.Devices(); err != nil {
+			return nil, err
+		}
+	}
+	find := func(idx int, source bool) (string, error) {
+		if idx < 0 || idx >= len(p.devs) || p.devs[idx].source != source {
+			return "", fmt.Errorf("%w: there is no device %d any more", ErrNoDevice, idx)
+		}
+		return p.devs[idx].name, nil
+	}
+	in, err := find(cfg.Input, true)
+	if err != nil {
+		return nil, err
+	}
+	out, err := find(cfg.Output, false)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.SampleRate < 1 || cfg.SampleRate > math.MaxInt32 || cfg.FramesPerBuffer < 1 {
+		return nil, fmt.Errorf("%w: %d Hz, %d frames", ErrSampleRate, cfg.SampleRate, cfg.FramesPerBuffer)
+	}
+	s := &pulseStream{
+		cb:      cb,
+		inCh:    cfg.InputChannels,
+		outCh:   cfg.OutputChannels,
+		in:      make([]float32, cfg.FramesPerBuffer*cfg.InputChannels),
+		out:     make([]float32, cfg.FramesPerBuffer*cfg.OutputChannels),
+		inBytes: make([]byte, 4*cfg.FramesPerBuffer*cfg.InputChannels),
+	}
+	// One frame more than a buffer: the drift corrector may repeat one.
+	s.outBytes = make([]byte, 4*(len(s.out)+cfg.OutputChannels))
+	chunkOut := uint32(4 * len(s.out))
+	// The queue in whole buffers, at least PulseQueue.
+	queue := uint32(math.Ceil(PulseQueue.Seconds() * float64(cfg.SampleRate) / float64(cfg.FramesPerBuffer)))
+	s.play, err = p.c.NewPlaybackStream(pulse.StreamConfig{
+		Device: out,
+		Name:   "hush live",
+		Spec:   pulse.SampleSpec{Format: pulse.FormatFloat32LE, Channels: uint8(cfg.OutputChannels), Rate: uint32(cfg.SampleRate)},
+		// Room for a second of drift or of a burst after a stall; the drift
+		// corrector keeps the queue near its start long before that.
+		MaxLength: queue*chunkOut + uint32(4*cfg.OutputChannels*cfg.SampleRate),
+		Target:    queue * chunkOut,
+		// No prebuffering: after an underflow the server keeps the stream's
+		// clock running and drops what comes too late, so the delay stays
+		// what it was at the start.
+		Prebuf: 0,
+		MinReq: chunkOut,
+		Corked: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNoDevice, err)
+	}
+	s.rate = cfg.SampleRate
+	s.stop = make(chan struct{})
+	s.drift = make(chan struct{})
+	s.rec, err = p.c.NewRecordStream(pulse.StreamConfig{
+		Device:    in,
+		Name:      "hush live",
+		Spec:      pulse.SampleSpec{Format: pulse.FormatFloat32LE, Channels: uint8(cfg.InputChannels), Rate: uint32(cfg.SampleRate)},
+		MaxLength: pulse.Default,
+		Target:    uint32(len(s.inBytes)),
+		Corked:    true,
+	}, s.onRecord)
+	if err != nil {
+		_ = s.play.Close()
+		return nil, fmt.Errorf("%w: %v", ErrNoDevice, err)
+	}
+	return s, nil
+}
+
+// Close disconnects from the server, which removes any stream left.
+func (p *Pulse) Close() error { return p.c.Close() }
+
+// pulseStream is a duplex stream made of a record and a playback stream.
+// Everything but Start, DeviceLatency and Close runs on the connection's
+// audio goroutine.
+type pulseStream struct {
+	cb          Callback
+	inCh, outCh int
+	rec         *pulse.RecordStream
+	play        *pulse.PlaybackStream
+
+	in, out           []float32
+	inBytes, outBytes []byte
+	have              int // bytes of inBytes filled
+	underflows        uint64
+	overflows         uint64
+	writeErr          error
+	rate              int
+	// adjust is the drift corrector's order to the audio goroutine: frames
+	// to leave out (positive) or repeat (negative), one per buffer.
+	adjust      atomic.Int64
+	removed     atomic.Int64  // frames left out, less those repeated
+	stop, drift chan struct{} // Close closes stop; the corrector, drift
+	started     bool
+}
+
+// onRecord collects the recorded bytes into callback buffers.
+func (s *pulseStream) onRecord(data []byte) {
+	for len(data) > 0 {
+		n := copy(s.inBytes[s.have:], data)
+		s.have += n
+		data = data[n:]
+		if s.have == len(s.inBytes) {
+			s.have = 0
+			s.process()
+		}
+	}
+}
+
+// process runs the callback on one full buffer and queues its output.
+func (s *pulseStream) process() {
+	for i := range s.in {
+		s.in[i] = math.Float32frombits(binary.LittleEndian.Uint32(s.inBytes[4*i:]))
+	}
+	var flags StreamFlags
+	if u := s.play.Underflows(); u != s.underflows {
+		s.underflows = u
+		flags |= OutputUnderflow
+	}
+	if o := s.play.Overflows(); o != s.overflows {
+		s.overflows = o
+		flags |= OutputOverflow
+	}
+	s.cb(s.in, s.out, flags)
+	for i, x := range s.out {
+		binary.LittleEndian.PutUint32(s.outBytes[4*i:], math.Float32bits(x))
+	}
+	n := len(s.out)
+	frames := int64(n / s.outCh)
+	switch a := s.adjust.Load(); {
+	case a >= frames: // far too much queued: leave out the buffer
+		n = 0
+		s.adjust.Add(-frames)
+		s.removed.Add(frames)
+	case a > 0: // the queue grew: leave out the last frame
+		n -= s.outCh
+		s.adjust.Add(-1)
+		s.removed.Add(1)
+	case a < 0: // it shrank: play the last frame twice
+		copy(s.outBytes[4*n:], s.outBytes[4*(n-s.outCh):4*n])
+		n += s.outCh
+		s.adjust.Add(1)
+		s.removed.Add(-1)
+	}
+	if n == 0 {
+		return
+	}
+	if err := s.play.Write(s.outBytes[:4*n]); err != nil && s.writeErr == nil {
+		// The connection is gone; the session's watchdog reports the
+		// stall that follows.
+		s.writeErr = err
+	}
+}
+
+// Drift correction: the microphone and the output device may run on two
+// clocks (a USB microphone and a null sink driven by the system clock
+// differ by up to about 100 ppm, 0.36 s an hour), and the playback queue
+// then grows or shrinks. Once the streams have settled, the corrector
+// measures the delay twice a second; when its mean over 8 s has moved by
+// more than driftLimit from the first such mean, the audio goroutine
+// leaves out or repeats single frames, one per buffer, until it is back.
+// Between devices of one clock, as null sinks are, it never acts, and the
+// delay never moves.
+const (
+	driftInterval = 500 * time.Millisecond
+	driftReadings = 16 // 8 s
+	driftSettle   = 2 * time.Second
+	driftLimit    = 2 * time.Millisecond
+)
+
+// correctDrift runs until Close.
+func (s *pulseStream) correctDrift() {
+	defer close(s.drift)
+	t := time.NewTicker(driftInterval)
+	defer t.Stop()
+	rate := float64(s.rate)
+	start := time.Now()
+	baseline := math.NaN()
+	var readings []float64
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+		path, _, _, err := s.MeasureLatency()
+		if err != nil || time.Since(start) < driftSettle || s.adjust.Load() != 0 {
+			continue
+		}
+		if readings = append(readings, path.Seconds()*rate); len(readings) < driftReadings {
+			continue
+		}
+		mean := 0.0
+		for _, r := range readings {
+			mean += r
+		}
+		mean /= float64(len(readings))
+		readings = readings[:0]
+		switch {
+		case math.IsNaN(baseline):
+			baseline = mean
+		case math.Abs(mean-baseline) > driftLimit.Seconds()*rate:
+			s.adjust.Store(int64(math.Round(mean - baseline)))
+		}
+	}
+}
+
+// Start queues the target amount of silence for playback, then starts
+// both streams: the first buffer recorded then arrives with that much
+// still queued ahead of it, which sets the delay.
+func (s *pulseStream) Start() error {
+	silence := make([]byte, s.play.Attr().Target)
+	if err := s.play.Write(silence); err != nil {
+		return err
+	}
+	if err := s.play.Cork(false); err != nil {
+		return fmt.Errorf("starting to play: %w", err)
+	}
+	if err := s.rec.Cork(false); err != nil {
+		return fmt.Errorf("starting to record: %w", err)
+	}
+	s.started = true
+	go s.correctDrift()
+	return nil
+}
+
+// MeasureLatency measures the delay from a frame's arrival in the record
+// stream to the sink's taking of the output frame written for it, on the
+// server's clock, from one latency query of each stream: input frame k
+// becomes output frame k plus the silence queued at the start, less the
+// frames the drift corrector left out; the record stream's write position
+// and the playback stream's read position date both. Devices move those
+// positions in blocks, so one measurement is off by up to a block; the
+// sink's and the source's own latencies, returned too, come on top.
+func (s *pulseStream) MeasureLatency() (path, in, out time.Duration, err error) {
+	rl, err := s.rec.Latency()
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	pl, err := s.play.Latency()
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	queued := int64(s.play.Attr().Target) / int64(4*s.outCh)
+	frames := queued - s.removed.Load() + rl.Written/int64(4*s.inCh) - pl.Read/int64(4*s.outCh)
+	return time.Duration(frames) * time.Second / time.Duration(s.rate), rl.Source, pl.Sink, nil
+}
+
+// DeviceLatency reports the source's latency as configured for the
+// stream, and on the output side the playback queue plus the sink's.
+func (s *pulseStream) DeviceLatency() (in, out time.Duration) {
+	spec := s.play.Spec()
+	queued := time.Duration(s.play.Attr().Target) * time.Second / time.Duration(4*int(spec.Channels)*int(spec.Rate))
+	return s.rec.DeviceLatency(), queued + s.play.DeviceLatency()
+}
+
+func (s *pulseStream) Close() error {
+	close(s.stop)
+	err := errors.Join(s.rec.Close(), s.play.Close())
+	if s.started {
+		<-s.drift // its latency request has an answer or an error by now
+	}
+	return err
+}

@@ -1,10 +1,11 @@
 // Command score measures the outputs of a bench run against the clean
-// references with internal/metrics (SI-SDR, segmental SNR, STOI, ESTOI) and
+// references with internal/metrics (SI-SDR, segmental SNR, STOI, ESTOI),
+// scores them with DNSMOS P.835 (SIG, BAK, OVRL; see dnsmos.go) and
 // writes a markdown report. bench/run calls it; see bench/README.md.
 //
 // Usage:
 //
-//	go run ./bench/score --work DIR [--sets vbd,mix] [-o bench/RESULTS.md] [--per-file FILE.tsv] [--command TEXT]
+//	go run ./bench/score --work DIR [--sets vbd,mix] [-o bench/RESULTS.md] [--per-file FILE.tsv] [--command TEXT] [--no-dnsmos]
 //	go run ./bench/score lag REF.wav EST.wav   (print the delay of EST against REF)
 //
 // The work folder holds, for each set S: sets/S/clean/*.wav and
@@ -47,6 +48,7 @@ type config struct {
 	workers    int
 	lagFiles   int // files per system checked for alignment
 	maxLagMS   float64
+	dnsmos     *dnsmosSetup // nil: no DNSMOS
 	statusLine io.Writer
 }
 
@@ -67,6 +69,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.workers, "workers", runtime.NumCPU(), "files scored at once")
 	fs.IntVar(&cfg.lagFiles, "lag-files", 4, "files per system and set checked for alignment")
 	fs.Float64Var(&cfg.maxLagMS, "max-lag-ms", 40, "largest misalignment searched [ms]")
+	dns := dnsmosSetup{}
+	noDNSMOS := false
+	fs.StringVar(&dns.nodeDir, "dnsmos-node", "bench/node", "`DIR` of dnsmos.mjs, with onnxruntime-node installed in its node_modules")
+	fs.StringVar(&dns.model, "dnsmos-model", dnsmosModelRel, "DNSMOS P.835 model `FILE` (sig_bak_ovr.onnx)")
+	fs.BoolVar(&noDNSMOS, "no-dnsmos", false, "skip DNSMOS (its columns show dashes)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -81,6 +88,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if s = strings.TrimSpace(s); s != "" {
 			cfg.sets = append(cfg.sets, s)
 		}
+	}
+	if !noDNSMOS {
+		cfg.dnsmos = &dns
 	}
 	cfg.statusLine = stderr
 	start := time.Now()

@@ -30,6 +30,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hushaudio/hush/bench/internal/lag"
 	"github.com/hushaudio/hush/internal/wav"
 )
 
@@ -147,7 +148,7 @@ func runLag(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "score: rates differ: %d and %d Hz\n", f.SampleRate, g.SampleRate)
 		return 1
 	}
-	lag, corr := bestLag(ref, est, int(*maxMS*float64(f.SampleRate)/1000))
+	lag, corr := lag.Best(ref, est, int(*maxMS*float64(f.SampleRate)/1000))
 	fmt.Fprintf(stdout, "lag %d samples (%.2f ms), correlation %.3f, lengths %d and %d\n",
 		lag, 1000*float64(lag)/float64(f.SampleRate), corr, len(ref), len(est))
 	return 0

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/hushaudio/hush/bench/internal/lag"
 	"github.com/hushaudio/hush/internal/metrics"
 	"github.com/hushaudio/hush/internal/mix"
 )
@@ -330,7 +331,7 @@ func scoreJob(j job, maxLagMS float64) outcome {
 		out.problem = fmt.Sprintf("%s: ESTOI: %v", j.file, err)
 	}
 	if j.lag {
-		out.lag, _ = bestLag(clean, est, int(maxLagMS*float64(j.set.rate)/1000))
+		out.lag, _ = lag.Best(clean, est, int(maxLagMS*float64(j.set.rate)/1000))
 	}
 	out.est = est
 	return out

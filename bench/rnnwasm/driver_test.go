@@ -96,8 +96,9 @@ func TestDenoiseAlignedKeepsAShortTail(t *testing.T) {
 // TestBuildsUnderNode runs the real builds (bench/node, npm ci) on clean
 // speech: the delay is measured as the issue reports it (960 samples for
 // both v0.2 builds, 480 for the 2017 one), the output after removing it
-// stays close to the clean input, and the aligned VAD is high in speech
-// and low in the silence added around it.
+// stays close to the clean input, the aligned VAD is high in speech and
+// low in the silence added around it, and it turns on at an onset exactly
+// where the alignment says.
 func TestBuildsUnderNode(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs Node; skipped with -short")
@@ -135,10 +136,45 @@ func TestBuildsUnderNode(t *testing.T) {
 				}
 				assert.Less(t, lead, 0.2)
 				assert.Greater(t, speech, 0.5)
+
+				// At a sudden onset at frame 50, value k judges the 20 ms
+				// window of frames k and k+1 (the window whose gains write
+				// out frame k) and, in v0.2, the frame after it too, which
+				// v0.2's network hears ahead (its second 10 ms of delay):
+				// so the first value to hear the sound is 49, or 48 in v0.2.
+				const onset = 50
+				lookahead := d/frameSize - 1
+				_, vad, err = denoiseAligned(den, onsetAt(t, onset), d)
+				require.NoError(t, err)
+				for k := range onset - 1 - lookahead {
+					assert.Zero(t, vad[k], "frame %d has heard only silence", k)
+				}
+				assert.Greater(t, vad[onset-1-lookahead], float32(0.5), "frame %d has heard the onset", onset-1-lookahead)
 				return nil
 			}))
 		})
 	}
+}
+
+// onsetAt returns, at 48 kHz, frames of digital silence, then from frame
+// onset on half a second of testdata's speech from its loudest 10 ms on.
+func onsetAt(t *testing.T, onset int) []float32 {
+	t.Helper()
+	x, f, err := wav.ReadFile("../../testdata/noisy_example.wav")
+	require.NoError(t, err)
+	loudest, at := 0.0, 0
+	for k := 0; k+160 <= len(x)-8000; k += 160 {
+		var e float64
+		for _, v := range x[k : k+160] {
+			e += float64(v) * float64(v)
+		}
+		if e > loudest {
+			loudest, at = e, k
+		}
+	}
+	y, err := resample.Resample(nil, x[at:at+8000], f.SampleRate, rate)
+	require.NoError(t, err)
+	return append(make([]float32, onset*frameSize), y...)
 }
 
 func snr(ref, est []float32) float64 {

@@ -64,6 +64,11 @@ func (r *report) write(w io.Writer) error {
 			}
 			b.WriteString("\n")
 		}
+		if s.vad != nil {
+			if err := s.vad.write(&b, s); err != nil {
+				return err
+			}
+		}
 		for _, g := range s.groupings {
 			for m, c := range metricCols {
 				fmt.Fprintf(&b, "### %s, %s\n\n", c.title, g.title)

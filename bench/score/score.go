@@ -61,6 +61,7 @@ type setResult struct {
 	times       map[string]float64   // system -> wall time [s]
 	passSystems []string             // systems run on the clean files
 	pass        map[string][]float64 // system -> SI-SDR per clean file
+	vad         *vadSet              // voice activity, nil when no system gave any
 }
 
 // job is one file of one system to score.
@@ -188,6 +189,11 @@ func scoreAll(cfg config) (*report, error) {
 			s.lags[j.system] = append(s.lags[j.system], r.lag)
 		}
 		rep.scored++
+	}
+	for _, s := range rep.sets {
+		if s.vad, err = loadVAD(cfg.work, s); err != nil {
+			return nil, err
+		}
 	}
 	rep.collectWarnings()
 	return rep, nil
@@ -462,8 +468,8 @@ func median(xs []int) int {
 // collectWarnings turns problems and misalignments into warnings.
 func (r *report) collectWarnings() {
 	for _, s := range r.sets {
-		for _, sys := range append(append([]string(nil), s.systems...), s.passSystems...) {
-			if p := s.problems[sys]; len(p) > 0 {
+		for sys, p := range s.problems {
+			if len(p) > 0 {
 				r.warnings = append(r.warnings, fmt.Sprintf("set %s, %s: %d problems, first: %s", s.name, sys, len(p), p[0]))
 			}
 		}

@@ -219,4 +219,13 @@ func TestRunWritesAlignedFiles(t *testing.T) {
 		assert.Len(t, strings.Fields(string(v)), 100)
 	}
 	assert.Equal(t, 2, run([]string{"--build", "jitsi", in, out}, &stdout, &stderr), "neither --delay nor --calibrate")
+	assert.Equal(t, 2, run([]string{"--build", "jitsi", "--delay", "960"}, &stdout, &stderr), "no folders")
+
+	// Measuring only prints the delay; RNNoise removes most of a noise
+	// burst, so measure on speech.
+	cal := filepath.Join(t.TempDir(), "speech.wav")
+	require.NoError(t, wav.WriteFile(cal, onsetAt(t, 10), fm))
+	stdout.Reset()
+	require.Equal(t, 0, run([]string{"--build", "jitsi", "--node-dir", "../node", "--calibrate", cal}, &stdout, &stderr), stderr.String())
+	assert.Equal(t, "960\n", stdout.String())
 }

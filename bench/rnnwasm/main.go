@@ -9,6 +9,7 @@
 //
 //	rnnwasm --build jitsi|jitsi-2017|shiguredo --calibrate CLEAN48.wav [--vad DIR] [--jobs N] [--node-dir bench/node] IN_DIR OUT_DIR
 //	rnnwasm --build ... --delay SAMPLES ...   (skip the measurement)
+//	rnnwasm --build ... --calibrate CLEAN48.wav   (measure only: print the delay)
 //
 // It prints the delay it used. Outputs are 32-bit float WAV files of the
 // same names; VAD files are DIR/NAME.vad, one value per line, line k for
@@ -57,8 +58,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if *build == "" || fs.NArg() != 2 || (*calibrate == "") == (*delay < 0) {
+	measureOnly := fs.NArg() == 0 && *calibrate != "" && *delay < 0
+	if *build == "" || (fs.NArg() != 2 && !measureOnly) || (*calibrate == "") == (*delay < 0) {
 		fmt.Fprintln(stderr, "usage: rnnwasm --build BUILD (--calibrate CLEAN48.wav | --delay N) [--vad DIR] [--jobs N] IN_DIR OUT_DIR")
+		fmt.Fprintln(stderr, "       rnnwasm --build BUILD --calibrate CLEAN48.wav   (prints the delay)")
 		return 2
 	}
 	setup := nodeSetup{dir: *nodeDir, build: *build}
@@ -83,8 +86,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "rnnwasm: %s: measuring the delay on %s: %v\n", *build, *calibrate, err)
 			return 1
 		}
-		fmt.Fprintf(stdout, "rnnwasm: %s: delay %d samples (%.1f ms) measured on %s (correlation %.3f)\n",
+		fmt.Fprintf(stderr, "rnnwasm: %s: delay %d samples (%.1f ms) measured on %s (correlation %.3f)\n",
 			*build, d, 1000*float64(d)/rate, filepath.Base(*calibrate), corr)
+		if measureOnly {
+			fmt.Fprintln(stdout, d)
+			return 0
+		}
 	}
 	in, out := fs.Arg(0), fs.Arg(1)
 	names, err := filepath.Glob(filepath.Join(in, "*.wav"))

@@ -51,7 +51,7 @@ func burst(frames, from, to int) []float32 {
 }
 
 func TestMeasureDelay(t *testing.T) {
-	x := burst(40, 5, 30)
+	x := burst(12, 2, 9)
 	for _, d := range []int{0, 480, 960, 700} {
 		got, corr, err := measureDelay(delayer{d}, x)
 		require.NoError(t, err)

@@ -50,6 +50,7 @@ type config struct {
 	lagFiles   int // files per system checked for alignment
 	maxLagMS   float64
 	dnsmos     *dnsmosSetup // nil: no DNSMOS
+	dnsmosOnly []string     // if any, DNSMOS for these systems alone (see dnsmosWanted)
 	statusLine io.Writer
 }
 
@@ -75,6 +76,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&dns.nodeDir, "dnsmos-node", "bench/node", "`DIR` of dnsmos.mjs, with onnxruntime-node installed in its node_modules")
 	fs.StringVar(&dns.model, "dnsmos-model", dnsmosModelRel, "DNSMOS P.835 model `FILE` (sig_bak_ovr.onnx)")
 	fs.BoolVar(&noDNSMOS, "no-dnsmos", false, "skip DNSMOS (its columns show dashes)")
+	only := ""
+	fs.StringVar(&only, "dnsmos-systems", "", "DNSMOS for these systems alone, comma-separated: `SYSTEM` (every set), SET/SYSTEM or SET/* (every system of SET); default all")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -92,6 +95,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if !noDNSMOS {
 		cfg.dnsmos = &dns
+	}
+	for _, s := range strings.Split(only, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			cfg.dnsmosOnly = append(cfg.dnsmosOnly, s)
+		}
 	}
 	cfg.statusLine = stderr
 	start := time.Now()

@@ -33,6 +33,9 @@ func (r *report) write(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "- Machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 	fmt.Fprintf(&b, "- Metrics (internal/metrics, output against the clean reference): SI-SDR and segmental SNR in dB, STOI and ESTOI in 0..1. SIG, BAK, OVRL: DNSMOS P.835 (../shared/metrics/dnsmos, the challenge's reference procedure; of the output alone) on the 1..5 listening scale: speech quality, background intrusiveness, overall. Higher is better everywhere, best per column in **bold**. \"noisy\" is the unprocessed input.\n")
+	if r.dnsmos && len(r.cfg.dnsmosOnly) > 0 {
+		fmt.Fprintf(&b, "- DNSMOS was scored for these alone (`--dnsmos-systems`; dashes elsewhere): %s.\n", strings.Join(r.cfg.dnsmosOnly, ", "))
+	}
 	fmt.Fprintf(&b, "- Lag: median delay of the output against the clean reference found by cross-correlation on %d files (±%.0f ms); 0 means aligned.\n", r.cfg.lagFiles, r.cfg.maxLagMS)
 	fmt.Fprintf(&b, "- Time: wall-clock seconds for the whole set as bench/run ran it (process start-up and format conversion included); RTF = time / audio duration.\n\n")
 	if len(r.warnings) > 0 {

@@ -140,7 +140,8 @@ func scoreAll(cfg config) (*report, error) {
 			}()
 			for i := range next {
 				results[i] = scoreJob(jobs[i], cfg.maxLagMS)
-				if cfg.dnsmos == nil || jobs[i].pass || results[i].est == nil {
+				if cfg.dnsmos == nil || jobs[i].pass || results[i].est == nil || !cfg.dnsmosWanted(jobs[i].set.name, jobs[i].system) {
+					results[i].est = nil
 					continue
 				}
 				var err error
@@ -341,6 +342,20 @@ func scoreJob(j job, maxLagMS float64) outcome {
 	}
 	out.est = est
 	return out
+}
+
+// dnsmosWanted reports whether --dnsmos-systems asks for DNSMOS on a
+// system's outputs in a set: every system when it is empty.
+func (cfg config) dnsmosWanted(set, system string) bool {
+	if len(cfg.dnsmosOnly) == 0 {
+		return true
+	}
+	for _, w := range cfg.dnsmosOnly {
+		if w == system || w == set+"/"+system || w == set+"/*" {
+			return true
+		}
+	}
+	return false
 }
 
 // scoreDNSMOS scores one output with DNSMOS, which takes 16 kHz audio only.

@@ -214,3 +214,15 @@ func TestScoreReportsDNSMOS(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, strings.ReplaceAll(string(rep), "**", ""), fmt.Sprintf("| %.3f | %.3f | %.3f | 0 |", dnsmos["perfect"][0], dnsmos["perfect"][1], dnsmos["perfect"][2]))
 }
+
+func TestDNSMOSWanted(t *testing.T) {
+	all := config{}
+	assert.True(t, all.dnsmosWanted("mix", "speex"))
+	some := config{dnsmosOnly: []string{"vbd/*", "hush", "mix/rnnoise"}}
+	assert.True(t, some.dnsmosWanted("vbd", "speex"))
+	assert.True(t, some.dnsmosWanted("mix", "hush"))
+	assert.True(t, some.dnsmosWanted("mix", "rnnoise"))
+	assert.False(t, some.dnsmosWanted("mix", "speex"))
+	assert.False(t, some.dnsmosWanted("mix", "hush-gentle"))
+	assert.False(t, some.dnsmosWanted("other", "rnnoise"))
+}

@@ -1,10 +1,11 @@
 // Command score measures the outputs of a bench run against the clean
-// references with internal/metrics (SI-SDR, segmental SNR, STOI, ESTOI) and
+// references with internal/metrics (SI-SDR, segmental SNR, STOI, ESTOI),
+// scores them with DNSMOS P.835 (SIG, BAK, OVRL; see dnsmos.go) and
 // writes a markdown report. bench/run calls it; see bench/README.md.
 //
 // Usage:
 //
-//	go run ./bench/score --work DIR [--sets vbd,mix] [-o bench/RESULTS.md] [--per-file FILE.tsv] [--command TEXT]
+//	go run ./bench/score --work DIR [--sets vbd,mix] [-o bench/RESULTS.md] [--per-file FILE.tsv] [--command TEXT] [--no-dnsmos]
 //	go run ./bench/score lag REF.wav EST.wav   (print the delay of EST against REF)
 //
 // The work folder holds, for each set S: sets/S/clean/*.wav and
@@ -29,6 +30,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hushaudio/hush/bench/internal/lag"
 	"github.com/hushaudio/hush/internal/wav"
 )
 
@@ -47,6 +49,8 @@ type config struct {
 	workers    int
 	lagFiles   int // files per system checked for alignment
 	maxLagMS   float64
+	dnsmos     *dnsmosSetup // nil: no DNSMOS
+	dnsmosOnly []string     // if any, DNSMOS for these systems alone (see dnsmosWanted)
 	statusLine io.Writer
 }
 
@@ -67,6 +71,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.workers, "workers", runtime.NumCPU(), "files scored at once")
 	fs.IntVar(&cfg.lagFiles, "lag-files", 4, "files per system and set checked for alignment")
 	fs.Float64Var(&cfg.maxLagMS, "max-lag-ms", 40, "largest misalignment searched [ms]")
+	dns := dnsmosSetup{}
+	noDNSMOS := false
+	fs.StringVar(&dns.nodeDir, "dnsmos-node", "bench/node", "`DIR` of dnsmos.mjs, with onnxruntime-node installed in its node_modules")
+	fs.StringVar(&dns.model, "dnsmos-model", dnsmosModelRel, "DNSMOS P.835 model `FILE` (sig_bak_ovr.onnx)")
+	fs.BoolVar(&noDNSMOS, "no-dnsmos", false, "skip DNSMOS (its columns show dashes)")
+	only := ""
+	fs.StringVar(&only, "dnsmos-systems", "", "DNSMOS for these systems alone, comma-separated: `SYSTEM` (every set), SET/SYSTEM or SET/* (every system of SET); default all")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -80,6 +91,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	for _, s := range strings.Split(sets, ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			cfg.sets = append(cfg.sets, s)
+		}
+	}
+	if !noDNSMOS {
+		cfg.dnsmos = &dns
+	}
+	for _, s := range strings.Split(only, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			cfg.dnsmosOnly = append(cfg.dnsmosOnly, s)
 		}
 	}
 	cfg.statusLine = stderr
@@ -137,7 +156,7 @@ func runLag(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "score: rates differ: %d and %d Hz\n", f.SampleRate, g.SampleRate)
 		return 1
 	}
-	lag, corr := bestLag(ref, est, int(*maxMS*float64(f.SampleRate)/1000))
+	lag, corr := lag.Best(ref, est, int(*maxMS*float64(f.SampleRate)/1000))
 	fmt.Fprintf(stdout, "lag %d samples (%.2f ms), correlation %.3f, lengths %d and %d\n",
 		lag, 1000*float64(lag)/float64(f.SampleRate), corr, len(ref), len(est))
 	return 0

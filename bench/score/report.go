@@ -15,6 +15,7 @@ type report struct {
 	sets         []*setResult
 	descriptions [][]string // system, description (from systems.tsv)
 	warnings     []string
+	dnsmos       bool // DNSMOS was scored
 	scored       int
 	scoreTime    time.Duration
 }
@@ -31,7 +32,10 @@ func (r *report) write(w io.Writer) error {
 		fmt.Fprintf(&b, "- Revision: %s\n", r.cfg.revision)
 	}
 	fmt.Fprintf(&b, "- Machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
-	fmt.Fprintf(&b, "- Metrics (internal/metrics, output against the clean reference): SI-SDR and segmental SNR in dB, STOI and ESTOI in 0..1; higher is better everywhere, best per column in **bold**. \"noisy\" is the unprocessed input.\n")
+	fmt.Fprintf(&b, "- Metrics (internal/metrics, output against the clean reference): SI-SDR and segmental SNR in dB, STOI and ESTOI in 0..1. SIG, BAK, OVRL: DNSMOS P.835 (../shared/metrics/dnsmos, the challenge's reference procedure; of the output alone) on the 1..5 listening scale: speech quality, background intrusiveness, overall. Higher is better everywhere, best per column in **bold**. \"noisy\" is the unprocessed input.\n")
+	if r.dnsmos && len(r.cfg.dnsmosOnly) > 0 {
+		fmt.Fprintf(&b, "- DNSMOS was scored for these alone (`--dnsmos-systems`; dashes elsewhere): %s.\n", strings.Join(r.cfg.dnsmosOnly, ", "))
+	}
 	fmt.Fprintf(&b, "- Lag: median delay of the output against the clean reference found by cross-correlation on %d files (±%.0f ms); 0 means aligned.\n", r.cfg.lagFiles, r.cfg.maxLagMS)
 	fmt.Fprintf(&b, "- Time: wall-clock seconds for the whole set as bench/run ran it (process start-up and format conversion included); RTF = time / audio duration.\n\n")
 	if len(r.warnings) > 0 {
@@ -56,6 +60,18 @@ func (r *report) write(w io.Writer) error {
 			return err
 		}
 		b.WriteString("\n")
+		if g, label, n := s.lowestSNR(); n > 0 {
+			fmt.Fprintf(&b, "### The %s mixtures alone (%d files), every metric\n\n", label, n)
+			if err := s.metricTable(func(f string) bool { return g.of[f] == label }).write(&b); err != nil {
+				return err
+			}
+			b.WriteString("\n")
+		}
+		if s.vad != nil {
+			if err := s.vad.write(&b, s); err != nil {
+				return err
+			}
+		}
 		for _, g := range s.groupings {
 			for m, c := range metricCols {
 				fmt.Fprintf(&b, "### %s, %s\n\n", c.title, g.title)
@@ -118,6 +134,38 @@ func (s *setResult) overall() *table {
 			tm, rtf = v, v/s.seconds
 		}
 		vals = append(vals, lag, tm, rtf)
+		t.rows = append(t.rows, row{label: sys, vals: vals})
+	}
+	return t
+}
+
+// lowestSNR returns the grouping by target SNR of a set of mixtures, its
+// lowest SNR's label and how many files have it; n is 0 for sets without
+// target SNRs (the VoiceBank pairs are binned by measured SNR instead).
+func (s *setResult) lowestSNR() (g grouping, label string, n int) {
+	for _, g := range s.groupings {
+		if g.title != snrGroupingTitle || len(g.labels) == 0 {
+			continue
+		}
+		for _, f := range s.files {
+			if g.of[f] == g.labels[0] {
+				n++
+			}
+		}
+		return g, g.labels[0], n
+	}
+	return grouping{}, "", 0
+}
+
+// metricTable is the mean of every metric per system over the files keep
+// accepts.
+func (s *setResult) metricTable(keep func(string) bool) *table {
+	t := &table{corner: "system", cols: metricCols[:]}
+	for _, sys := range s.systems {
+		vals := make([]float64, metricCount)
+		for m := range vals {
+			vals[m] = s.meanOf(sys, m, keep)
+		}
 		t.rows = append(t.rows, row{label: sys, vals: vals})
 	}
 	return t

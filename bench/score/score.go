@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/hushaudio/hush/bench/internal/lag"
 	"github.com/hushaudio/hush/internal/metrics"
 	"github.com/hushaudio/hush/internal/mix"
 )
@@ -16,8 +17,13 @@ import (
 // noisySystem names the unprocessed input, scored like a system.
 const noisySystem = "noisy"
 
-// metricCount is the number of metrics per file: SI-SDR, segSNR, STOI, ESTOI.
-const metricCount = 4
+// metricCount is the number of metrics per file: SI-SDR, segSNR, STOI,
+// ESTOI against the clean reference, then DNSMOS SIG, BAK and OVRL of the
+// output alone.
+const metricCount = 7
+
+// firstDNSMOS is the index of DNSMOS SIG in scores; BAK and OVRL follow.
+const firstDNSMOS = 4
 
 // metricCols describes the metrics as table columns.
 var metricCols = [metricCount]column{
@@ -25,6 +31,9 @@ var metricCols = [metricCount]column{
 	{title: "segSNR [dB]", digits: 2, best: 1},
 	{title: "STOI", digits: 3, best: 1},
 	{title: "ESTOI", digits: 3, best: 1},
+	{title: "SIG", digits: 3, best: 1},
+	{title: "BAK", digits: 3, best: 1},
+	{title: "OVRL", digits: 3, best: 1},
 }
 
 // scores holds the metrics of one file; NaN where a metric failed.
@@ -52,6 +61,7 @@ type setResult struct {
 	times       map[string]float64   // system -> wall time [s]
 	passSystems []string             // systems run on the clean files
 	pass        map[string][]float64 // system -> SI-SDR per clean file
+	vad         *vadSet              // voice activity, nil when no system gave any
 }
 
 // job is one file of one system to score.
@@ -70,6 +80,7 @@ type outcome struct {
 	sisdr   float64
 	lag     int
 	problem string
+	est     []float32 // the output read, kept for DNSMOS until it is scored
 }
 
 // setTitles names the sets bench/run makes.
@@ -105,6 +116,13 @@ func scoreAll(cfg config) (*report, error) {
 		rep.sets = append(rep.sets, s)
 		jobs = append(jobs, setJobs(cfg, s)...)
 	}
+	if cfg.dnsmos != nil {
+		if err := cfg.dnsmos.check(); err != nil {
+			rep.warnings = append(rep.warnings, fmt.Sprintf("DNSMOS not scored: %v", err))
+			cfg.dnsmos = nil
+		}
+	}
+	rep.dnsmos = cfg.dnsmos != nil
 	results := make([]outcome, len(jobs))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -112,8 +130,37 @@ func scoreAll(cfg config) (*report, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// Each worker has a Node process of its own for DNSMOS,
+			// started at its first file and again after a failure.
+			var model *dnsmos
+			defer func() {
+				if model != nil {
+					model.close()
+				}
+			}()
 			for i := range next {
 				results[i] = scoreJob(jobs[i], cfg.maxLagMS)
+				if cfg.dnsmos == nil || jobs[i].pass || results[i].est == nil || !cfg.dnsmosWanted(jobs[i].set.name, jobs[i].system) {
+					results[i].est = nil
+					continue
+				}
+				var err error
+				if model == nil {
+					model, err = cfg.dnsmos.start()
+				}
+				var s [3]float64
+				if err == nil {
+					s, err = scoreDNSMOS(model, jobs[i], results[i].est)
+					if err != nil {
+						model.close()
+						model = nil
+					}
+				}
+				copy(results[i].s[firstDNSMOS:], s[:])
+				if err != nil && results[i].problem == "" {
+					results[i].problem = fmt.Sprintf("%s: %v", jobs[i].file, err)
+				}
+				results[i].est = nil
 			}
 		}()
 	}
@@ -143,6 +190,11 @@ func scoreAll(cfg config) (*report, error) {
 			s.lags[j.system] = append(s.lags[j.system], r.lag)
 		}
 		rep.scored++
+	}
+	for _, s := range rep.sets {
+		if s.vad, err = loadVAD(cfg.work, s); err != nil {
+			return nil, err
+		}
 	}
 	rep.collectWarnings()
 	return rep, nil
@@ -247,7 +299,10 @@ func setJobs(cfg config, s *setResult) []job {
 // scoreJob reads one output and measures it against its clean reference.
 func scoreJob(j job, maxLagMS float64) outcome {
 	nan := math.NaN()
-	out := outcome{s: scores{nan, nan, nan, nan}, sisdr: nan}
+	out := outcome{sisdr: nan}
+	for m := range out.s {
+		out.s[m] = nan
+	}
 	clean := j.set.clean[j.file]
 	est, f, err := readMono(j.path)
 	if err != nil {
@@ -283,9 +338,33 @@ func scoreJob(j job, maxLagMS float64) outcome {
 		out.problem = fmt.Sprintf("%s: ESTOI: %v", j.file, err)
 	}
 	if j.lag {
-		out.lag, _ = bestLag(clean, est, int(maxLagMS*float64(j.set.rate)/1000))
+		out.lag, _ = lag.Best(clean, est, int(maxLagMS*float64(j.set.rate)/1000))
 	}
+	out.est = est
 	return out
+}
+
+// dnsmosWanted reports whether --dnsmos-systems asks for DNSMOS on a
+// system's outputs in a set: every system when it is empty.
+func (cfg config) dnsmosWanted(set, system string) bool {
+	if len(cfg.dnsmosOnly) == 0 {
+		return true
+	}
+	for _, w := range cfg.dnsmosOnly {
+		if w == system || w == set+"/"+system || w == set+"/*" {
+			return true
+		}
+	}
+	return false
+}
+
+// scoreDNSMOS scores one output with DNSMOS, which takes 16 kHz audio only.
+func scoreDNSMOS(model *dnsmos, j job, est []float32) ([3]float64, error) {
+	if j.set.rate != dnsmosRate {
+		nan := math.NaN()
+		return [3]float64{nan, nan, nan}, fmt.Errorf("DNSMOS takes %d Hz, the set is %d Hz", dnsmosRate, j.set.rate)
+	}
+	return model.score(est)
 }
 
 // snrDB returns the SNR of noisy against clean [dB].
@@ -318,9 +397,12 @@ func snrBins(snr map[string]float64) grouping {
 	return g
 }
 
+// snrGroupingTitle names the grouping of mixtures by their target SNR.
+const snrGroupingTitle = "by SNR (active speech level over noise)"
+
 // manifestGroupings groups mixtures by their target SNR and noise type.
 func manifestGroupings(entries []mix.Entry) []grouping {
-	bySNR := grouping{title: "by SNR (active speech level over noise)", of: map[string]string{}}
+	bySNR := grouping{title: snrGroupingTitle, of: map[string]string{}}
 	byNoise := grouping{title: "by noise", of: map[string]string{}}
 	var snrs []float64
 	seenSNR, seenNoise := map[float64]bool{}, map[string]bool{}
@@ -401,8 +483,8 @@ func median(xs []int) int {
 // collectWarnings turns problems and misalignments into warnings.
 func (r *report) collectWarnings() {
 	for _, s := range r.sets {
-		for _, sys := range append(append([]string(nil), s.systems...), s.passSystems...) {
-			if p := s.problems[sys]; len(p) > 0 {
+		for sys, p := range s.problems {
+			if len(p) > 0 {
 				r.warnings = append(r.warnings, fmt.Sprintf("set %s, %s: %d problems, first: %s", s.name, sys, len(p), p[0]))
 			}
 		}

@@ -1,4 +1,4 @@
-package main
+package lag
 
 import (
 	"math/rand/v2"
@@ -20,8 +20,24 @@ func TestBestLagFindsDelay(t *testing.T) {
 				est[i] = 0.3 * ref[j] // delayed by d and quieter
 			}
 		}
-		lag, corr := bestLag(ref, est, 50)
+		lag, corr := Best(ref, est, 50)
 		assert.Equal(t, d, lag)
 		assert.Greater(t, corr, 0.95)
 	}
+}
+
+func TestBetweenSearchesOnlyItsRange(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	ref := make([]float32, 2000)
+	for i := range ref {
+		ref[i] = float32(rng.NormFloat64())
+	}
+	est := make([]float32, len(ref)+100)
+	copy(est[30:], ref)
+	lag, corr := Between(ref, est, 0, 100)
+	assert.Equal(t, 30, lag)
+	assert.Greater(t, corr, 0.95)
+	lag, corr = Between(ref, est, 40, 100)
+	assert.GreaterOrEqual(t, lag, 40)
+	assert.Less(t, corr, 0.2)
 }

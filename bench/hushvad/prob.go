@@ -30,7 +30,7 @@ func speechProbabilities(x []float32, rate int) ([]float32, error) {
 	for k := range frames + 1 {
 		d.Process(out, in[k*hop:(k+1)*hop])
 		if k > 0 {
-			probs[k-1] = d.SpeechProbability()
+			probs[k-1] = d.SpeechProbability(0)
 		}
 	}
 	return probs, nil

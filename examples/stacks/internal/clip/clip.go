@@ -78,10 +78,16 @@ func FromPCM16LE(b []byte) []int16 {
 
 // WriteMono writes x, mono at rate [Hz], as a 16-bit PCM WAV file.
 func WriteMono(path string, x []float32, rate int) error {
-	return wav.WriteFile(path, x, wav.Format{SampleRate: rate, Channels: 1, Encoding: wav.PCM, BitsPerSample: 16})
+	return Write(path, x, rate, 1)
 }
 
 // WriteMonoInt16 is WriteMono for 16-bit PCM.
 func WriteMonoInt16(path string, x []int16, rate int) error {
 	return WriteMono(path, ToFloat32(x), rate)
+}
+
+// Write writes x, interleaved channels at rate [Hz], as a 16-bit PCM WAV
+// file.
+func Write(path string, x []float32, rate, channels int) error {
+	return wav.WriteFile(path, x, wav.Format{SampleRate: rate, Channels: channels, Encoding: wav.PCM, BitsPerSample: 16})
 }

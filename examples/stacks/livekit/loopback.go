@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/livekit/media-sdk"
+	"github.com/livekit/protocol/logger"
 	lkmedia "github.com/livekit/server-sdk-go/v2/pkg/media"
 	"github.com/pion/ice/v4"
 	"github.com/pion/webrtc/v4"
@@ -32,11 +33,12 @@ func loopback(ctx context.Context, x []int16, frameDur time.Duration, realtime b
 	}
 	defer sub.Close()
 
-	track, err := newBoundTrack()
+	pcm, err := lkmedia.NewPCMLocalTrack(rate, 1, logger.GetLogger())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("livekit loopback: %w", err)
 	}
-	defer track.Close()
+	defer pcm.Close()
+	track := signalBind(pcm)
 	sender, err := pub.AddTrack(track)
 	if err != nil {
 		return nil, fmt.Errorf("livekit loopback: adding the track: %w", err)

@@ -24,6 +24,7 @@ import (
 
 	"github.com/livekit/protocol/logger"
 	lksdk "github.com/livekit/server-sdk-go/v2"
+	lkmedia "github.com/livekit/server-sdk-go/v2/pkg/media"
 
 	"github.com/hushaudio/hush/examples/stacks/internal/clip"
 )
@@ -96,26 +97,26 @@ func runRoom(ctx context.Context, in string, frame time.Duration, url string, in
 	if err != nil {
 		return err
 	}
-	track, err := newBoundTrack()
+	// docs:begin livekit-publish
+	track, err := lkmedia.NewPCMLocalTrack(48000, 1, logger.GetLogger()) // mono PCM16 in, Opus out
 	if err != nil {
 		return err
 	}
-	defer track.Close()
-
-	// docs:begin livekit-publish
+	defer track.Close() // sends what is still queued, then ends the track
 	room, err := lksdk.ConnectToRoom(url, info, &lksdk.RoomCallback{})
 	if err != nil {
 		return err
 	}
 	defer room.Disconnect()
-	if _, err := room.LocalParticipant.PublishTrack(track, &lksdk.TrackPublicationOptions{Name: "microphone (denoised)"}); err != nil {
+	bound := signalBind(track) // WriteSample drops samples, without an error, until bound
+	if _, err := room.LocalParticipant.PublishTrack(bound, &lksdk.TrackPublicationOptions{Name: "microphone (denoised)"}); err != nil {
 		return err
 	}
 	// docs:end livekit-publish
 
-	if err := track.waitBound(ctx); err != nil {
+	if err := bound.waitBound(ctx); err != nil {
 		return err
 	}
 	logger.Infow("publishing", "room", info.RoomName, "seconds", float64(len(x))/rate)
-	return sendDenoised(track.PCMLocalTrack, frames(ctx, x, frame, true))
+	return sendDenoised(track, frames(ctx, x, frame, true))
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/livekit/media-sdk"
-	"github.com/livekit/protocol/logger"
 	lkmedia "github.com/livekit/server-sdk-go/v2/pkg/media"
 	"github.com/pion/webrtc/v4"
 
@@ -25,14 +24,9 @@ type boundTrack struct {
 	bound chan struct{}
 }
 
-func newBoundTrack() (*boundTrack, error) {
-	// docs:begin livekit-track
-	track, err := lkmedia.NewPCMLocalTrack(48000, 1, logger.GetLogger()) // mono PCM16 in, Opus out
-	if err != nil {
-		return nil, err
-	}
-	// docs:end livekit-track
-	return &boundTrack{PCMLocalTrack: track, bound: make(chan struct{})}, nil
+// signalBind wraps track to say when it is bound; publish the wrapper.
+func signalBind(track *lkmedia.PCMLocalTrack) *boundTrack {
+	return &boundTrack{PCMLocalTrack: track, bound: make(chan struct{})}
 }
 
 // Bind is the PCMLocalTrack's, and marks the track bound.
@@ -59,7 +53,7 @@ type sendFunc func(track *lkmedia.PCMLocalTrack, mic <-chan media.PCM16Sample) e
 
 // sendDenoised denoises the frames of mic, 10 or 20 ms of 48 kHz mono
 // PCM16 each, and writes them to the track; when mic is closed it waits
-// until the track has sent them all.
+// until the track has taken them all.
 func sendDenoised(track *lkmedia.PCMLocalTrack, mic <-chan media.PCM16Sample) error {
 	// docs:begin livekit
 	d, err := denoise.New(denoise.Config{SampleRate: 48000}) // one per track
@@ -72,7 +66,7 @@ func sendDenoised(track *lkmedia.PCMLocalTrack, mic <-chan media.PCM16Sample) er
 			return err
 		}
 	}
-	track.WaitForPlayout() // Close would also send what is queued, but not wait
+	track.WaitForPlayout() // until the track has taken the last frame
 	// docs:end livekit
 	return nil
 }

@@ -75,15 +75,15 @@ func run(in string, format sampleFormat, channels, rate int, realtime, mic bool,
 		return err
 	}
 	defer track.Close()
-	x, info, err := record(track, maxFrames)
+	x, info, chunkType, err := record(track, maxFrames)
 	if err != nil {
 		return err
 	}
 	if err := clip.Write(out, x, info.SamplingRate, info.Channels); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "%.2f s of %d Hz, %d channels, denoised to %s\n",
-		float64(len(x)/info.Channels)/float64(info.SamplingRate), info.SamplingRate, info.Channels, out)
+	fmt.Fprintf(os.Stderr, "%.2f s of %d Hz, %d channels in %s chunks, denoised to %s\n",
+		float64(len(x)/info.Channels)/float64(info.SamplingRate), info.SamplingRate, info.Channels, chunkType, out)
 	return nil
 }
 
@@ -113,11 +113,13 @@ func openDenoisedTrack(deviceID string, cfg denoise.Config) (*mediadevices.Audio
 }
 
 // record reads the track's chunks until it ends or maxFrames frames
-// (maxFrames < 0: no limit) and returns them as interleaved float32.
-func record(track *mediadevices.AudioTrack, maxFrames int) ([]float32, wave.ChunkInfo, error) {
+// (maxFrames < 0: no limit) and returns them as interleaved float32, with
+// the last chunk's size and its type.
+func record(track *mediadevices.AudioTrack, maxFrames int) ([]float32, wave.ChunkInfo, string, error) {
 	r := track.NewReader(false)
 	var x []float32
 	var info wave.ChunkInfo
+	chunkType := ""
 	start := time.Now()
 	for maxFrames < 0 || len(x) < maxFrames*max(1, info.Channels) {
 		chunk, release, err := r.Read()
@@ -125,19 +127,19 @@ func record(track *mediadevices.AudioTrack, maxFrames int) ([]float32, wave.Chun
 			break
 		}
 		if err != nil {
-			return x, info, fmt.Errorf("mediadevices track, %.1f s in: %w", time.Since(start).Seconds(), err)
+			return x, info, chunkType, fmt.Errorf("mediadevices track, %.1f s in: %w", time.Since(start).Seconds(), err)
 		}
-		info = chunk.ChunkInfo()
+		info, chunkType = chunk.ChunkInfo(), fmt.Sprintf("%T", chunk)
 		x, err = appendInterleaved(x, chunk)
 		release()
 		if err != nil {
-			return x, info, err
+			return x, info, chunkType, err
 		}
 	}
 	if info.Channels == 0 {
-		return nil, info, errors.New("mediadevices track ended before its first chunk")
+		return nil, info, chunkType, errors.New("mediadevices track ended before its first chunk")
 	}
-	return x, info, nil
+	return x, info, chunkType, nil
 }
 
 // appendInterleaved appends chunk's samples to x as interleaved float32.

@@ -41,8 +41,9 @@ func TestTrackDenoisedForEveryChunkType(t *testing.T) {
 			require.NoError(t, err)
 			defer track.Close()
 
-			x, info, err := record(track, -1)
+			x, info, chunkType, err := record(track, -1)
 			require.NoError(t, err)
+			require.Equal(t, fmt.Sprintf("%T", m.makeChunk(nil)), chunkType, "the chunk type the track delivered")
 			require.Equal(t, wave.ChunkInfo{Len: info.Len, Channels: channels, SamplingRate: rate}, info)
 			require.Len(t, x, len(noisy)*channels, "the whole recording came through")
 			left, right := deinterleaveStereo(x)

@@ -70,9 +70,10 @@ func loopback(ctx context.Context, x []int16, frameDur time.Duration, realtime b
 	if err := track.waitBound(ctx); err != nil {
 		return nil, err
 	}
-	if err := send(track.PCMLocalTrack, frames(ctx, x, frameDur, realtime)); err != nil {
-		return nil, fmt.Errorf("livekit loopback: sending: %w", err)
-	}
+	// Bound, the track sends silence until it is given audio; the other
+	// end makes its PCMRemoteTrack on the first packet. Audio sent before
+	// that would be lost to the join, as a late subscriber misses the
+	// start of a room's track.
 	select {
 	case err := <-remoteErr:
 		if err != nil {
@@ -80,6 +81,9 @@ func loopback(ctx context.Context, x []int16, frameDur time.Duration, realtime b
 		}
 	case <-ctx.Done():
 		return nil, fmt.Errorf("livekit loopback: no track arrived: %w", ctx.Err())
+	}
+	if err := send(track.PCMLocalTrack, frames(ctx, x, frameDur, realtime)); err != nil {
+		return nil, fmt.Errorf("livekit loopback: sending: %w", err)
 	}
 	// The track has handed its last frame to the encoder. Until closed it
 	// would go on sending silence; what is in flight arrives within the

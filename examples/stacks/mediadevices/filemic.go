@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
 	"sync"
 	"time"
 
@@ -11,6 +10,8 @@ import (
 	"github.com/pion/mediadevices/pkg/io/audio"
 	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/mediadevices/pkg/wave"
+
+	"github.com/hushaudio/hush/examples/stacks/internal/clip"
 )
 
 // sampleFormat is how a microphone driver hands its samples over: the four
@@ -136,7 +137,7 @@ func (m *fileMic) makeChunk(x []float32) wave.Audio {
 		a := wave.NewInt16Interleaved(info)
 		for i, v := range x {
 			for ch := range m.channels {
-				a.SetInt16(i, ch, wave.Int16Sample(toInt16(v)))
+				a.SetInt16(i, ch, wave.Int16Sample(clip.Int16(v)))
 			}
 		}
 		return a
@@ -152,7 +153,7 @@ func (m *fileMic) makeChunk(x []float32) wave.Audio {
 		a := wave.NewInt16NonInterleaved(info)
 		for i, v := range x {
 			for ch := range m.channels {
-				a.SetInt16(i, ch, wave.Int16Sample(toInt16(v)))
+				a.SetInt16(i, ch, wave.Int16Sample(clip.Int16(v)))
 			}
 		}
 		return a
@@ -165,8 +166,4 @@ func (m *fileMic) makeChunk(x []float32) wave.Audio {
 		}
 		return a
 	}
-}
-
-func toInt16(v float32) int16 {
-	return int16(max(-32768, min(32767, math.Round(float64(v)*32768))))
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hushaudio/hush/denoise"
+	"github.com/hushaudio/hush/examples/stacks/internal/clip"
 	"github.com/hushaudio/hush/examples/stacks/internal/stackstest"
 )
 
@@ -153,7 +154,7 @@ func denoiseOffline(t *testing.T, x []float32, rate int) []float32 {
 func quantize(x []float32) []float32 {
 	y := make([]float32, len(x))
 	for i, v := range x {
-		y[i] = float32(toInt16(v)) / 32768
+		y[i] = float32(clip.Int16(v)) / 32768
 	}
 	return y
 }

@@ -69,9 +69,9 @@ func runAnswer(ctx context.Context, args []string) error {
 	codecName := fs.String("codec", "pcmu", "codec to accept: pcmu or pcma")
 	verbose := fs.Bool("v", false, "log diago's debug messages")
 	_ = fs.Parse(args)
-	codec, ok := codecs[*codecName]
-	if !ok {
-		return fmt.Errorf("-codec %q: want pcmu or pcma", *codecName)
+	codec, err := codecByName(*codecName)
+	if err != nil {
+		return fmt.Errorf("-codec: %w", err)
 	}
 	host, port, err := splitHostPort(*listen)
 	if err != nil {
@@ -133,9 +133,9 @@ func runCall(ctx context.Context, args []string) error {
 	bind := fs.String("bind", "127.0.0.1", "`host` to send from")
 	verbose := fs.Bool("v", false, "log diago's debug messages")
 	_ = fs.Parse(args)
-	codec, ok := codecs[*codecName]
-	if !ok {
-		return fmt.Errorf("-codec %q: want pcmu or pcma", *codecName)
+	codec, err := codecByName(*codecName)
+	if err != nil {
+		return fmt.Errorf("-codec: %w", err)
 	}
 	var uri sip.Uri
 	if err := sip.ParseUri(*to, &uri); err != nil {

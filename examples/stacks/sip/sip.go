@@ -18,10 +18,15 @@ import (
 	"github.com/hushaudio/hush/denoise"
 )
 
-// codecs are the G.711 codecs this example offers, by their SDP names.
-var codecs = map[string]media.Codec{
-	"pcmu": media.CodecAudioUlaw,
-	"pcma": media.CodecAudioAlaw,
+// codecByName returns the G.711 codec of an SDP name, pcmu or pcma.
+func codecByName(name string) (media.Codec, error) {
+	switch name {
+	case "pcmu":
+		return media.CodecAudioUlaw, nil
+	case "pcma":
+		return media.CodecAudioAlaw, nil
+	}
+	return media.Codec{}, fmt.Errorf("codec %q: want pcmu or pcma", name)
 }
 
 // userAgent is one diago user agent on UDP at host:port (port 0: any).

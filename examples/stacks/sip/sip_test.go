@@ -48,7 +48,8 @@ func TestCallDenoisedEndToEnd(t *testing.T) {
 	for _, name := range []string{"pcmu", "pcma"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			codec := codecs[name]
+			codec, err := codecByName(name)
+			require.NoError(t, err)
 			rate := int(codec.SampleRate)
 			clean, noisy := stackstest.NoisyRecording(t, rate, inputSNR)
 			sent := clip.ToInt16(noisy)

@@ -37,14 +37,19 @@ func ReadMonoInt16(path string, rate int) ([]int16, error) {
 	return ToInt16(x), nil
 }
 
-// ToInt16 converts samples in [-1, 1] to 16-bit PCM, rounding and
-// saturating.
+// ToInt16 converts samples in [-1, 1] to 16-bit PCM with Int16.
 func ToInt16(x []float32) []int16 {
 	y := make([]int16, len(x))
 	for i, v := range x {
-		y[i] = int16(max(-32768, min(32767, math.Round(float64(v)*32768))))
+		y[i] = Int16(v)
 	}
 	return y
+}
+
+// Int16 converts a sample in [-1, 1] to 16-bit PCM, rounding to the
+// nearest step and saturating.
+func Int16(v float32) int16 {
+	return int16(max(-32768, min(32767, math.Round(float64(v)*32768))))
 }
 
 // ToFloat32 converts 16-bit PCM to samples in [-1, 1).

@@ -108,8 +108,16 @@ func fileRegions(t *testing.T, path string) map[string]string {
 	return regions
 }
 
-// dedent joins lines after removing the leading tabs they all have.
+// dedent joins lines after removing the leading tabs they all have, and
+// the blank lines at either end (gofmt puts one between a function and a
+// docs:end line after it).
 func dedent(lines []string) string {
+	for len(lines) > 0 && strings.TrimSpace(lines[0]) == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
+	}
 	common := -1
 	for _, l := range lines {
 		if strings.TrimSpace(l) == "" {

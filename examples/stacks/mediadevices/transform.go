@@ -16,8 +16,8 @@ var errChunkType = errors.New("hush: audio chunk type not denoised")
 
 // docs:begin mediadevices-transform
 // Denoise returns a mediadevices audio transform that denoises every chunk
-// of a track in place with one Denoiser, made for the rate and channels of
-// the first chunk. It handles the four chunk types package wave has
+// of a track in place with one Denoiser, made for the rate and channels the
+// chunks have (a new one if they change). It handles the four chunk types package wave has
 // (int16 and float32, interleaved or not); any other type ends the track
 // with an error wrapping errChunkType, so that no audio passes undenoised
 // without a word.

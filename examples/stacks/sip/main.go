@@ -6,7 +6,8 @@
 //
 // The callee decodes the call's G.711 (PCMU or PCMA, 8 kHz) to PCM16 with
 // diago's decoder and reads it through denoise.NewReader. The caller
-// resamples the recording to 8 kHz and plays it; both hang up when it ends.
+// resamples the recording to 8 kHz and plays it, with -denoise through a
+// denoise.Writer in front of diago's encoder; it hangs up when done.
 // sip_test.go runs the two over 127.0.0.1 and scores the result.
 package main
 
@@ -48,7 +49,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: sip answer [-listen HOST:PORT] [-out FILE.wav] [-received FILE.wav] [-codec pcmu|pcma]\n       sip call [-to SIP-URI] [-play FILE.wav] [-codec pcmu|pcma]")
+	fmt.Fprintln(os.Stderr, "usage: sip answer [-listen HOST:PORT] [-out FILE.wav] [-received FILE.wav] [-codec pcmu|pcma]\n       sip call [-to SIP-URI] [-play FILE.wav] [-codec pcmu|pcma] [-denoise]")
 	os.Exit(2)
 }
 
@@ -128,9 +129,10 @@ func runAnswer(ctx context.Context, args []string) error {
 func runCall(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("call", flag.ExitOnError)
 	to := fs.String("to", "sip:hush@127.0.0.1:5090", "SIP `URI` to call")
-	play := fs.String("play", "../../testdata/noisy_example.wav", "WAV `file` to play (any rate; resampled to the codec's)")
+	playFile := fs.String("play", "../../testdata/noisy_example.wav", "WAV `file` to play (any rate; resampled to the codec's)")
 	codecName := fs.String("codec", "pcmu", "codec to offer: pcmu or pcma")
 	bind := fs.String("bind", "127.0.0.1", "`host` to send from")
+	denoiseOut := fs.Bool("denoise", false, "denoise what it sends (a Writer in front of the encoder)")
 	verbose := fs.Bool("v", false, "log diago's debug messages")
 	_ = fs.Parse(args)
 	codec, err := codecByName(*codecName)
@@ -141,7 +143,7 @@ func runCall(ctx context.Context, args []string) error {
 	if err := sip.ParseUri(*to, &uri); err != nil {
 		return fmt.Errorf("-to %q: %w", *to, err)
 	}
-	x, err := clip.ReadMonoInt16(*play, int(codec.SampleRate))
+	x, err := clip.ReadMonoInt16(*playFile, int(codec.SampleRate))
 	if err != nil {
 		return err
 	}
@@ -152,7 +154,11 @@ func runCall(ctx context.Context, args []string) error {
 	defer u.Close()
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(len(x))*time.Second/time.Duration(codec.SampleRate)+30*time.Second)
 	defer cancel()
-	if err := dial(ctx, u, uri, clip.PCM16LE(x)); err != nil {
+	send := play
+	if *denoiseOut {
+		send = playDenoised
+	}
+	if err := dial(ctx, u, uri, clip.PCM16LE(x), send); err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return fmt.Errorf("%w: is anyone answering at %s?", err, *to)
 		}

@@ -106,26 +106,66 @@ func answer(in *diago.DialogServerSession) (*call, error) {
 	return c, nil
 }
 
-// dial calls to, plays pcm (PCM16LE at the codec's rate) and hangs up.
-func dial(ctx context.Context, u *userAgent, to sip.Uri, pcm []byte) error {
+// playFunc sends pcm, PCM16LE at the codec's rate, on an answered call.
+type playFunc func(med *diago.DialogMedia, pcm []byte) error
+
+// dial calls to, plays pcm with play and hangs up.
+func dial(ctx context.Context, u *userAgent, to sip.Uri, pcm []byte, play playFunc) error {
 	dialog, med, err := u.dg.Invite(ctx, to, diago.InviteOptions{}) // med: the *diago.DialogMedia
 	if err != nil {
 		return fmt.Errorf("sip: calling %s: %w", to.String(), err)
 	}
 	defer dialog.Close()
 	defer med.Close()
-
-	pb, err := med.PlaybackCreate() // encodes PCM16 to the codec and paces it at 20 ms
-	if err != nil {
-		return fmt.Errorf("sip: %w", err)
-	}
-	if _, err := pb.Play(bytes.NewReader(pcm), "audio/pcm"); err != nil {
+	if err := play(med, pcm); err != nil {
 		return fmt.Errorf("sip: playing to %s: %w", to.String(), err)
 	}
 	if err := dialog.Hangup(ctx); err != nil {
 		return fmt.Errorf("sip: hanging up: %w", err)
 	}
 	return nil
+}
+
+// play sends pcm as it is: diago's playback encodes it to the codec and
+// paces it at 20 ms a packet.
+func play(med *diago.DialogMedia, pcm []byte) error {
+	pb, err := med.PlaybackCreate()
+	if err != nil {
+		return err
+	}
+	_, err = pb.Play(bytes.NewReader(pcm), "audio/pcm")
+	return err
+}
+
+// playDenoised denoises pcm on its way out: a Writer in front of diago's
+// encoder, for a caller that cleans what it sends rather than leave it to
+// the other end.
+func playDenoised(med *diago.DialogMedia, pcm []byte) error {
+	// docs:begin sip-send
+	var props diago.MediaProps // AudioWriter fills it in with the codec the SDP settled on
+	rtp, err := med.AudioWriter(diago.WithAudioWriterMediaProps(&props))
+	if err != nil {
+		return err
+	}
+	// PCM16LE at the codec's rate in, G.711 payloads out, one per write
+	enc, err := audio.NewPCMEncoderWriter(props.Codec.PayloadType, rtp)
+	if err != nil {
+		return err
+	}
+	w, err := denoise.NewWriter(enc, denoise.Config{SampleRate: int(props.Codec.SampleRate)})
+	if err != nil {
+		return err
+	}
+	frame := 2 * int(props.Codec.SampleRate) / 50 // bytes in 20 ms: one RTP packet
+	for len(pcm) > 0 {
+		n := min(frame, len(pcm))
+		if _, err := w.Write(pcm[:n]); err != nil { // paced by the RTP writer
+			return err
+		}
+		pcm = pcm[n:]
+	}
+	return w.Close() // sends the last 20 ms, which the Denoiser held
+	// docs:end sip-send
 }
 
 // splitHostPort parses "host:port" with a numeric port.

@@ -358,9 +358,10 @@ func (s *pulseStream) Start() error {
 // server's clock, from one latency query of each stream: input frame k
 // becomes output frame k plus the silence queued at the start, less the
 // frames the drift corrector left out; the record stream's write position
-// and the playback stream's read position date both. Devices move those
-// positions in blocks, so one measurement is off by up to a block; the
-// sink's and the source's own latencies, returned too, come on top.
+// and the playback stream's read position, each dated by the server's
+// clock, date both. Devices move those positions in blocks, so one
+// measurement is off by up to a block; the sink's and the source's own
+// latencies, returned too, come on top.
 func (s *pulseStream) MeasureLatency() (path, in, out time.Duration, err error) {
 	rl, err := s.rec.Latency()
 	if err != nil {
@@ -372,6 +373,11 @@ func (s *pulseStream) MeasureLatency() (path, in, out time.Duration, err error) 
 	}
 	queued := int64(s.play.Attr().Target) / int64(4*s.outCh)
 	frames := queued - s.removed.Load() + rl.Written/int64(4*s.inCh) - pl.Read/int64(4*s.outCh)
+	// The two positions were taken at two moments, as far apart as this
+	// goroutine was late between the queries (tens of milliseconds on a
+	// loaded machine): date the write position to the read position's
+	// moment, both on the server's clock.
+	frames += int64(pl.At.Sub(rl.At).Seconds() * float64(s.rate))
 	return time.Duration(frames) * time.Second / time.Duration(s.rate), rl.Source, pl.Sink, nil
 }
 

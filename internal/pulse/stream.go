@@ -208,6 +208,10 @@ type PlaybackLatency struct {
 	// Playing is false before the first start and while corked or
 	// underflowing.
 	Playing bool
+	// At is the server's time of day when it took the positions. A client
+	// on the same machine reads the same clock, so At dates positions of
+	// two queries against each other however late either reply came.
+	At time.Time
 }
 
 // Latency asks the server for the stream's timing.
@@ -223,8 +227,8 @@ func (s *PlaybackStream) Latency() (PlaybackLatency, error) {
 	l.Sink = time.Duration(r.usec()) * time.Microsecond
 	r.usec() // unused
 	l.Playing = r.boolean()
-	r.timeval()
-	r.timeval()
+	r.timeval() // ours, echoed
+	l.At = r.timeval()
 	l.Written, l.Read = r.s64(), r.s64()
 	l.Queued = l.Written - l.Read
 	return l, r.err
@@ -355,6 +359,9 @@ type RecordLatency struct {
 	// Written counts the bytes the source has put into the stream since it
 	// was created; Queued those of them not yet sent to the client.
 	Written, Queued int64
+	// At is the server's time of day when it took the positions (see
+	// PlaybackLatency.At).
+	At time.Time
 }
 
 // Latency asks the server for the stream's timing.
@@ -370,8 +377,8 @@ func (s *RecordStream) Latency() (RecordLatency, error) {
 	monitor := r.usec()
 	l.Source = time.Duration(monitor+r.usec()) * time.Microsecond
 	r.boolean()
-	r.timeval()
-	r.timeval()
+	r.timeval() // ours, echoed
+	l.At = r.timeval()
 	l.Written = r.s64()
 	l.Queued = l.Written - r.s64()
 	return l, r.err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 )
 
 // The type tags of tagstruct values.
@@ -231,8 +232,12 @@ func (r *tagReader) arbitrary() []byte {
 	return b
 }
 
-func (r *tagReader) timeval() {
-	r.take(tagTimeval, 8, "a timeval")
+func (r *tagReader) timeval() time.Time {
+	if b := r.take(tagTimeval, 8, "a timeval"); b != nil {
+		sec, usec := binary.BigEndian.Uint32(b), binary.BigEndian.Uint32(b[4:])
+		return time.Unix(int64(sec), int64(usec)*1000)
+	}
+	return time.Time{}
 }
 
 func (r *tagReader) sampleSpec() SampleSpec {

@@ -4,6 +4,7 @@ package pulse
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -36,7 +37,7 @@ func TestTagstructRoundTrip(t *testing.T) {
 	r.channelMap()
 	r.cvolume()
 	assert.Equal(t, map[string]string{"media.name": "hush live", "application.name": "hush"}, r.propList())
-	r.timeval()
+	assert.Equal(t, time.Unix(1, 2000), r.timeval(), "seconds and microseconds")
 	require.NoError(t, r.err)
 	assert.Empty(t, r.buf, "everything written was read")
 }

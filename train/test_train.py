@@ -8,8 +8,8 @@ import numpy as np
 import torch
 
 from model import GainNet
-from train import (THIRD_OCTAVES, envelope_loss, input_stats, pick_device, reference_blas, residual_loss,
-                   stoi_loss, third_octave_pool)
+from train import (THIRD_OCTAVES, envelope_loss, input_stats, loss_fn, pick_device, reference_blas,
+                   residual_loss, stoi_loss, third_octave_pool)
 
 BANDS = 32
 
@@ -136,9 +136,6 @@ class ReferenceBlasTest(unittest.TestCase):
         self.assertIsNone(reference_blas(""))
 
 
-if __name__ == "__main__":
-    unittest.main()
-
 
 class ResidualLossChecks(unittest.TestCase):
     def test_ideal_gains_score_zero(self):
@@ -177,3 +174,31 @@ class ResidualLossChecks(unittest.TestCase):
         pred = torch.rand(gains.shape, requires_grad=True)
         loss = residual_loss(pred, g, feats)
         self.assertEqual(loss.item(), 0)
+
+
+class GainLossTest(unittest.TestCase):
+    def gain_loss(self, pred, gains, gamma):
+        speech = torch.zeros(gains.shape[:-1] + (1,))
+        pv = torch.full_like(speech, 0.5)
+        return loss_fn(pred, pv, gains, speech, cut_weight=1.0, gamma=gamma)[1].item()
+
+    def test_gamma_one_half_compares_square_roots(self):
+        _, gains = example()
+        pred = (gains + 0.1).clamp(max=1)
+        d = torch.sqrt(pred + 1e-6) - torch.sqrt(gains + 1e-6)
+        want = (d * d + 10 * d ** 4).mean().item()
+        self.assertAlmostEqual(self.gain_loss(pred, gains, 0.5), want, places=6)
+
+    def test_a_lower_gamma_weighs_noise_left_in_pauses_more(self):
+        # The same excess of 0.05 in a pause (target 0.01) and in speech
+        # (target 0.8): compressing harder makes the pause's error count
+        # more against the speech's.
+        pause, loud = torch.full((1, 1, BANDS), 0.01), torch.full((1, 1, BANDS), 0.8)
+        ratio = {}
+        for gamma in (0.5, 0.25):
+            ratio[gamma] = self.gain_loss(pause + 0.05, pause, gamma) / self.gain_loss(loud + 0.05, loud, gamma)
+        self.assertGreater(ratio[0.25], ratio[0.5])
+
+
+if __name__ == "__main__":
+    unittest.main()

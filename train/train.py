@@ -120,13 +120,15 @@ def residual_loss(pred_g, gains, feats, floor_db=45.0):
     return (mask * excess ** 2).sum() / mask.sum().clamp(min=1)
 
 
-def loss_fn(pred_g, pred_v, gains, speech, cut_weight=2.0):
+def loss_fn(pred_g, pred_v, gains, speech, cut_weight=2.0, gamma=0.5):
     mask = (gains >= 0).float()
     t = gains.clamp(min=0)
-    d = torch.sqrt(pred_g + 1e-6) - torch.sqrt(t + 1e-6)
-    # Square-root domain (close to how loud a gain error sounds), plus a
-    # quartic term against large errors, and a heavier weight where the
-    # gain was too low: cutting speech costs more than leaving noise.
+    d = torch.pow(pred_g + 1e-6, gamma) - torch.pow(t + 1e-6, gamma)
+    # Compressed domain (gamma 0.5: close to how loud a gain error sounds;
+    # lower gammas weigh errors near zero gain, the noise left in pauses,
+    # more), plus a quartic term against large errors, and a heavier
+    # weight where the gain was too low: cutting speech costs more than
+    # leaving noise.
     w = torch.where(pred_g < t, cut_weight, 1.0)
     g = (mask * w * (d * d + 10 * d ** 4)).sum() / mask.sum().clamp(min=1)
     v = torch.nn.functional.binary_cross_entropy(pred_v, speech)
@@ -201,6 +203,8 @@ def main():
                     help="leading features whose change since the last frame is also an input")
     ap.add_argument("--cut-weight", type=float, default=2.0,
                     help="weight of gain errors that cut speech, against 1 for those that leave noise")
+    ap.add_argument("--gamma", type=float, default=0.5,
+                    help="compression of the gains in the gain error: 0.5 compares square roots")
     ap.add_argument("--envelope-weight", type=float, default=16.0,
                     help="weight of the ESTOI-like envelope correlation term of the loss")
     ap.add_argument("--stoi-weight", type=float, default=4.0,
@@ -261,7 +265,7 @@ def main():
     def total_loss(pg, pv, g, v, f, report=False):
         # Each correlation term enters the graph only when it is weighted,
         # so that a weight of 0 trains exactly as before the term existed.
-        loss, gl, vl = loss_fn(pg, pv, g, v, args.cut_weight)
+        loss, gl, vl = loss_fn(pg, pv, g, v, args.cut_weight, args.gamma)
         if args.residual_weight != 0:
             loss = loss + args.residual_weight * residual_loss(pg, g, f, args.residual_floor_db)
         el = sl = None

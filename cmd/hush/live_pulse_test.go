@@ -44,42 +44,51 @@ const liveCPUBound = 0.12
 
 const pulseTestRate = 48000
 
-// fairStall is the longest the server may keep audio back in a run that
-// judges hush. hush's playback queue (live.PulseQueue, 30 ms) is its slack,
-// but part of it covers the 5 ms buffer hush is filling and the sink's own
-// block: on the 2-core CI machine hush ran dry once in a run where the
-// server was 25 ms late, and never where it was under 20 ms.
-const fairStall = 2 * live.PulseQueue / 3
+// serverStall is how long the server must keep microphone audio back for
+// the test to excuse a gap in hush's output. hush's playback queue
+// (live.PulseQueue, 30 ms) is its slack, but part of it covers the 5 ms
+// buffer hush is filling and the sink's own block: on the 2-core CI machine
+// hush ran dry once where the server was 25 ms late, and never where it
+// was under 20 ms. The machine is a virtual one whose host at times holds
+// it off for 20 to 70 ms, the sound server at real-time priority included.
+const serverStall = 2 * live.PulseQueue / 3
+
+// maxServerStalls is the most stalls of the server's in a run that still
+// judges hush; more, and the machine is too busy to say anything.
+const maxServerStalls = 5
 
 // TestLivePulseEndToEnd runs "hush live --virtual-mic", the documented
 // command, on a real sound server: a null sink stands in for the
 // microphone and is made the default source, a noisy recording of 36 s is
 // played into it, and the virtual microphone hush makes is recorded. It
-// asserts what a call needs: no dropouts after the first second, one
-// delay over the whole recording, the denoising as good as offline, and
-// the CPU used.
+// asserts what a call needs: no dropouts of hush's own after the first
+// second, one delay over the whole recording, the denoising as good as
+// offline, and the CPU used.
 //
-// The test's own recording of the microphone shows how late the server
-// delivers audio. A run in which the server itself was late by fairStall
-// or more (other work starving the machine) cannot judge hush: the test
-// then tries again, up to three times, and skips saying so if the machine
-// never gave it a fair run.
+// The test's own recording of the microphone shows when the server itself
+// was late (serverStall or more): a stall of the machine, which no queue
+// short enough for a call hides. A gap in hush's output is excused for
+// each such stall while the talker talks, and no other. A run with more
+// than maxServerStalls of them, or in which the test's own talker ran dry,
+// cannot judge hush: the test then tries again, up to three times, and
+// skips saying so if the machine never gave it a fair run.
 func TestLivePulseEndToEnd(t *testing.T) {
 	if os.Getenv(envPulseTest) == "" {
 		t.Skipf("set %s=1 to run hush live against the PulseAudio or PipeWire server of this session (see docs/live.md)", envPulseTest)
 	}
 	noisy, clean := pulseTestSpeech(t, 36*time.Second)
-	var stalls []time.Duration
+	var stalls []int
 	for attempt := 1; attempt <= 3; attempt++ {
 		r := runPulseEndToEnd(t, noisy, clean)
-		if r.serverStall >= fairStall || r.talkerUnderflows > 0 {
-			t.Logf("run %d: the server was %v late (the test's own talker ran dry %d times): too loaded to judge hush", attempt, r.serverStall, r.talkerUnderflows)
-			stalls = append(stalls, r.serverStall)
+		if r.serverStalls > maxServerStalls || r.talkerUnderflows > 0 {
+			t.Logf("run %d: the server was %v or more late %d times, at most %v (the test's own talker ran dry %d times): too loaded to judge hush",
+				attempt, serverStall, r.serverStalls, r.longestStall, r.talkerUnderflows)
+			stalls = append(stalls, r.serverStalls)
 			continue
 		}
 		t.Logf("hush live said:\n%s", lastLines(r.stderr, 3))
 		assert.LessOrEqual(t, r.spread, pulseTestRate/1000, "the delay moved by %d samples", r.spread)
-		assert.Zero(t, r.gaps, "gaps of 1 ms or more in the output after the first second")
+		assert.LessOrEqual(t, r.gaps, r.serverStalls, "gaps of 1 ms or more in the output after the first second, more than the server's stalls")
 		assert.GreaterOrEqual(t, r.sisdrAfter-r.sisdrBefore, 4.0, "SI-SDR %.2f → %.2f dB", r.sisdrBefore, r.sisdrAfter)
 		assert.Less(t, r.cpu, liveCPUBound, "hush live used %.1f%% of a core", 100*r.cpu)
 		// What hush says its latency is, is near what the test measures:
@@ -95,20 +104,22 @@ func TestLivePulseEndToEnd(t *testing.T) {
 			assert.InDelta(t, 1000*r.delay.Seconds(), ms, 20, "hush live says its latency is %v ms", ms)
 		}
 		t.Logf("hush said: %s", said[0])
-		t.Logf("delay %.1f ms (one lag over %d windows of 250 ms, spread %d samples), gaps %d, SI-SDR %.2f → %.2f dB, CPU %.1f%% of a core; the server at most %v late",
-			1000*r.delay.Seconds(), r.windows, r.spread, r.gaps, r.sisdrBefore, r.sisdrAfter, 100*r.cpu, r.serverStall)
+		t.Logf("delay %.1f ms (one lag over %d windows of 250 ms, spread %d samples), gaps %d, SI-SDR %.2f → %.2f dB, CPU %.1f%% of a core; the server %v or more late %d times while the talker talked, at most %v",
+			1000*r.delay.Seconds(), r.windows, r.spread, r.gaps, r.sisdrBefore, r.sisdrAfter, 100*r.cpu, serverStall, r.serverStalls, r.longestStall)
 		return
 	}
-	t.Skipf("the sound server was late by %v in three runs, more than %v of hush's %v queue: the machine is too loaded to judge real-time audio", stalls, fairStall, live.PulseQueue)
+	t.Skipf("the sound server was %v or more late %v times in three runs (more than %d): the machine is too loaded to judge real-time audio", serverStall, stalls, maxServerStalls)
 }
 
 // pulseRun is what one end-to-end run measured.
 type pulseRun struct {
 	stderr string
-	// serverStall is the longest the server kept the test waiting for
-	// microphone audio; talkerUnderflows counts the test's own playback
-	// running dry.
-	serverStall      time.Duration
+	// serverStalls counts the server's keeping the test waiting for
+	// microphone audio serverStall or more, from the talk's second second
+	// on; longestStall is the longest wait of the whole run;
+	// talkerUnderflows counts the test's own playback running dry.
+	serverStalls     int
+	longestStall     time.Duration
 	talkerUnderflows uint64
 	// delay from the microphone to the virtual microphone; spread of the
 	// lag over the windows with speech [samples]; gaps of silence.
@@ -171,6 +182,7 @@ func runPulseEndToEnd(t *testing.T, noisy, clean []float32) pulseRun {
 	// slow here.
 	play, err := c.NewPlaybackStream(pulse.StreamConfig{Device: mic, Name: "test: talker", Spec: spec, MaxLength: pulse.Default, Target: 20 * tenMS, Prebuf: 20 * tenMS, MinReq: tenMS})
 	require.NoError(t, err)
+	talkStart := time.Now()
 	playAll(t, play, noisy)
 	var r pulseRun
 	r.talkerUnderflows = play.Underflows() // the end of the talk adds one later
@@ -201,7 +213,8 @@ func runPulseEndToEnd(t *testing.T, noisy, clean []float32) pulseRun {
 	require.NoError(t, hush.Wait(), "hush live: %s", &hushErr)
 	r.stderr = hushErr.String()
 	m, out := micRec.samples(), outRec.samples()
-	r.serverStall = micRec.longestWait()
+	r.longestStall = micRec.longestWait()
+	r.serverStalls = micRec.stallsAfter(talkStart.Add(time.Second))
 	if dir := os.Getenv("HUSH_LIVE_PULSE_KEEP"); dir != "" {
 		f := wav.Format{SampleRate: pulseTestRate, Channels: 1, Encoding: wav.Float, BitsPerSample: 32}
 		require.NoError(t, wav.WriteFile(filepath.Join(dir, "mic.wav"), m, f))
@@ -221,10 +234,10 @@ func runPulseEndToEnd(t *testing.T, noisy, clean []float32) pulseRun {
 	ref := make([]float32, len(m))
 	den.Process(ref[:len(ref)/960*960], m[:len(m)/960*960])
 	lag, corr := livetest.Delay(ref, out, pulseTestRate)
-	if corr < 0.5 && r.serverStall >= fairStall {
+	if corr < 0.5 && r.serverStalls > 0 {
 		return r // mangled by a stall; the caller tries again
 	}
-	require.Greater(t, corr, 0.5, "the virtual microphone does not carry hush's output")
+	require.Greater(t, corr, 0.5, "the virtual microphone does not carry hush's output (the server %v or more late %d times, at most %v)", serverStall, r.serverStalls, r.longestStall)
 	total := lag + den.Latency() // out[k] is the microphone's sample k-total, denoised
 
 	// Noisy sample i is microphone sample start+i and output sample
@@ -252,13 +265,14 @@ func runPulseEndToEnd(t *testing.T, noisy, clean []float32) pulseRun {
 	return r
 }
 
-// recording collects a record stream's float32 samples, and the longest
-// wait between two packets.
+// recording collects a record stream's float32 samples, the longest wait
+// between two packets and when a wait was serverStall or more.
 type recording struct {
 	mu      sync.Mutex
 	x       []float32
 	last    time.Time
 	longest time.Duration
+	stalls  []time.Time
 }
 
 func (r *recording) add(data []byte) {
@@ -266,12 +280,29 @@ func (r *recording) add(data []byte) {
 	defer r.mu.Unlock()
 	now := time.Now()
 	if !r.last.IsZero() {
-		r.longest = max(r.longest, now.Sub(r.last))
+		wait := now.Sub(r.last)
+		r.longest = max(r.longest, wait)
+		if wait >= serverStall {
+			r.stalls = append(r.stalls, now)
+		}
 	}
 	r.last = now
 	for i := 0; i+4 <= len(data); i += 4 {
 		r.x = append(r.x, math.Float32frombits(binary.LittleEndian.Uint32(data[i:])))
 	}
+}
+
+// stallsAfter counts the waits of serverStall or more that ended after t.
+func (r *recording) stallsAfter(t time.Time) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, at := range r.stalls {
+		if at.After(t) {
+			n++
+		}
+	}
+	return n
 }
 
 func (r *recording) longestWait() time.Duration {

@@ -286,10 +286,12 @@ func (s *pulseStream) process() {
 // differ by up to about 100 ppm, 0.36 s an hour), and the playback queue
 // then grows or shrinks. Once the streams have settled, the corrector
 // measures the delay twice a second; when its mean over 8 s has moved by
-// more than driftLimit from the first such mean, the audio goroutine
-// leaves out or repeats single frames, one per buffer, until it is back.
-// Between devices of one clock, as null sinks are, it never acts, and the
-// delay never moves.
+// more than driftLimit from the first such mean, in two means running, the
+// audio goroutine leaves out or repeats single frames, one per buffer,
+// until it is back. A mean over a time in which the playback queue ran dry
+// is thrown away: the sink's positions jump then, and one such reading
+// would move the mean. Between devices of one clock, as null sinks are, it
+// never acts, and the delay never moves.
 const (
 	driftInterval = 500 * time.Millisecond
 	driftReadings = 16 // 8 s
@@ -302,10 +304,9 @@ func (s *pulseStream) correctDrift() {
 	defer close(s.drift)
 	t := time.NewTicker(driftInterval)
 	defer t.Stop()
-	rate := float64(s.rate)
 	start := time.Now()
-	baseline := math.NaN()
-	var readings []float64
+	judge := driftJudge{limit: driftLimit.Seconds() * float64(s.rate)}
+	underflows := s.play.Underflows()
 	for {
 		select {
 		case <-s.stop:
@@ -313,26 +314,64 @@ func (s *pulseStream) correctDrift() {
 		case <-t.C:
 		}
 		path, _, _, err := s.MeasureLatency()
+		u := s.play.Underflows()
+		ran := u != underflows
+		underflows = u
 		if err != nil || time.Since(start) < driftSettle || s.adjust.Load() != 0 {
+			judge.discard()
 			continue
 		}
-		if readings = append(readings, path.Seconds()*rate); len(readings) < driftReadings {
-			continue
-		}
-		mean := 0.0
-		for _, r := range readings {
-			mean += r
-		}
-		mean /= float64(len(readings))
-		readings = readings[:0]
-		switch {
-		case math.IsNaN(baseline):
-			baseline = mean
-		case math.Abs(mean-baseline) > driftLimit.Seconds()*rate:
-			s.adjust.Store(int64(math.Round(mean - baseline)))
+		if adjust := judge.add(path.Seconds()*float64(s.rate), ran); adjust != 0 {
+			s.adjust.Store(adjust)
 		}
 	}
 }
+
+// driftJudge decides from delay readings [frames] when the delay has moved
+// for good.
+type driftJudge struct {
+	limit    float64 // [frames]
+	readings []float64
+	baseline float64
+	haveBase bool
+	moved    int64 // the last mean's move beyond limit, 0 if none
+}
+
+// add takes one reading, and whether the queue ran dry since the last; it
+// returns the frames to leave out (positive) or repeat (negative), or 0.
+func (j *driftJudge) add(reading float64, ranDry bool) int64 {
+	if ranDry {
+		j.discard()
+		return 0
+	}
+	if j.readings = append(j.readings, reading); len(j.readings) < driftReadings {
+		return 0
+	}
+	mean := 0.0
+	for _, r := range j.readings {
+		mean += r
+	}
+	mean /= float64(len(j.readings))
+	j.readings = j.readings[:0]
+	if !j.haveBase {
+		j.baseline, j.haveBase = mean, true
+		return 0
+	}
+	if math.Abs(mean-j.baseline) <= j.limit {
+		j.moved = 0
+		return 0
+	}
+	moved := int64(math.Round(mean - j.baseline))
+	if j.moved == 0 || (moved > 0) != (j.moved > 0) {
+		j.moved = moved // once is not yet drift
+		return 0
+	}
+	j.moved = 0
+	return moved
+}
+
+// discard forgets the readings of the mean being taken.
+func (j *driftJudge) discard() { j.readings = j.readings[:0] }
 
 // Start queues the target amount of silence for playback, then starts
 // both streams: the first buffer recorded then arrives with that much

@@ -392,6 +392,10 @@ func (s *pulseStream) Start() error {
 	return nil
 }
 
+// latencyPairWithin is how close together MeasureLatency wants the
+// server's answers to its two queries.
+const latencyPairWithin = 5 * time.Millisecond
+
 // MeasureLatency measures the delay from a frame's arrival in the record
 // stream to the sink's taking of the output frame written for it, on the
 // server's clock, from one latency query of each stream: input frame k
@@ -402,13 +406,21 @@ func (s *pulseStream) Start() error {
 // measurement is off by up to a block; the sink's and the source's own
 // latencies, returned too, come on top.
 func (s *pulseStream) MeasureLatency() (path, in, out time.Duration, err error) {
-	rl, err := s.rec.Latency()
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	pl, err := s.play.Latency()
-	if err != nil {
-		return 0, 0, 0, err
+	var rl pulse.RecordLatency
+	var pl pulse.PlaybackLatency
+	// Queries answered close together, if three tries give such a pair:
+	// the server may stall between taking positions and dating them, so
+	// the less dating has to make up, the better.
+	for range 3 {
+		if rl, err = s.rec.Latency(); err != nil {
+			return 0, 0, 0, err
+		}
+		if pl, err = s.play.Latency(); err != nil {
+			return 0, 0, 0, err
+		}
+		if pl.At.Sub(rl.At) < latencyPairWithin {
+			break
+		}
 	}
 	queued := int64(s.play.Attr().Target) / int64(4*s.outCh)
 	frames := queued - s.removed.Load() + rl.Written/int64(4*s.inCh) - pl.Read/int64(4*s.outCh)

@@ -18,7 +18,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"flag"
@@ -26,13 +25,13 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/hushaudio/hush/bench/internal/nodeproc"
 	"github.com/hushaudio/hush/internal/wav"
 )
 
@@ -204,46 +203,21 @@ func (s nodeSetup) check() error {
 	default:
 		return fmt.Errorf("unknown build %q: want jitsi, jitsi-2017 or shiguredo", s.build)
 	}
-	if _, err := exec.LookPath("node"); err != nil {
-		return errors.New("node not on PATH: install nodejs")
-	}
 	pkg := "@jitsi/rnnoise-wasm"
 	if s.build == "shiguredo" {
 		pkg = "@shiguredo/rnnoise-wasm"
 	}
-	if _, err := os.Stat(filepath.Join(s.dir, "node_modules", pkg, "package.json")); err != nil {
-		return fmt.Errorf("%s is not installed in %s: run (cd %s && ONNXRUNTIME_NODE_INSTALL=skip npm ci)", pkg, s.dir, s.dir)
-	}
-	return nil
+	return nodeproc.Installed(s.dir, pkg)
 }
 
 // withDenoiser starts a Node process for the build, calls f with it and
 // ends the process.
 func withDenoiser(s nodeSetup, f func(denoiser) error) error {
-	cmd := exec.Command("node", filepath.Join(s.dir, "rnnoise.mjs"), s.build)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	in, err := cmd.StdinPipe()
+	node, err := nodeproc.Start(s.build, filepath.Join(s.dir, "rnnoise.mjs"), s.build)
 	if err != nil {
 		return err
 	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("starting node: %w", err)
-	}
-	ferr := f(&nodeDenoiser{in: in, out: bufio.NewReader(out)})
-	in.Close()
-	werr := cmd.Wait()
-	if ferr == nil && werr == nil {
-		return nil
-	}
-	if msg := strings.TrimSpace(stderr.String()); msg != "" {
-		return fmt.Errorf("%s (node): %w: %s", s.build, errors.Join(ferr, werr), msg)
-	}
-	return fmt.Errorf("%s (node): %w", s.build, errors.Join(ferr, werr))
+	return node.End(f(&nodeDenoiser{in: node.In, out: node.Out}))
 }
 
 // nodeDenoiser talks to bench/node/rnnoise.mjs: per frame, a flag (1 at

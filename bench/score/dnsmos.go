@@ -1,17 +1,15 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
+
+	"github.com/hushaudio/hush/bench/internal/nodeproc"
 )
 
 // DNSMOS P.835 (Reddy et al., ICASSP 2022), run the way the challenge's
@@ -75,11 +73,8 @@ func dnsmosWindows(x []float32) ([]float32, [][2]int) {
 // dnsmos is one Node process running the model; not safe for concurrent
 // use (the bench runs one per scoring worker).
 type dnsmos struct {
-	cmd    *exec.Cmd
-	in     io.WriteCloser
-	out    *bufio.Reader
-	stderr *bytes.Buffer
-	buf    []byte
+	node *nodeproc.Process
+	buf  []byte
 }
 
 // dnsmosSetup says where the Node side lives.
@@ -90,12 +85,8 @@ type dnsmosSetup struct {
 
 // check reports what is missing to run DNSMOS, naming what to do.
 func (s dnsmosSetup) check() error {
-	if _, err := exec.LookPath("node"); err != nil {
-		return fmt.Errorf("DNSMOS needs Node.js (node not on PATH): install nodejs")
-	}
-	rt := filepath.Join(s.nodeDir, "node_modules", "onnxruntime-node", "package.json")
-	if _, err := os.Stat(rt); err != nil {
-		return fmt.Errorf("DNSMOS needs onnxruntime-node in %s: run (cd %s && ONNXRUNTIME_NODE_INSTALL=skip npm ci)", s.nodeDir, s.nodeDir)
+	if err := nodeproc.Installed(s.nodeDir, "onnxruntime-node"); err != nil {
+		return fmt.Errorf("DNSMOS: %w", err)
 	}
 	if _, err := os.Stat(s.model); err != nil {
 		return fmt.Errorf("DNSMOS model %s not found: it comes with ../shared (metrics/dnsmos)", s.model)
@@ -108,22 +99,11 @@ func (s dnsmosSetup) start() (*dnsmos, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command("node", filepath.Join(s.nodeDir, "dnsmos.mjs"), s.model)
-	d := &dnsmos{cmd: cmd, stderr: &bytes.Buffer{}, buf: make([]byte, 4*dnsmosWindow)}
-	cmd.Stderr = d.stderr
-	var err error
-	if d.in, err = cmd.StdinPipe(); err != nil {
-		return nil, err
-	}
-	out, err := cmd.StdoutPipe()
+	node, err := nodeproc.Start("DNSMOS", filepath.Join(s.nodeDir, "dnsmos.mjs"), s.model)
 	if err != nil {
 		return nil, err
 	}
-	d.out = bufio.NewReader(out)
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting node %s: %w", cmd.Args[1], err)
-	}
-	return d, nil
+	return &dnsmos{node: node, buf: make([]byte, 4*dnsmosWindow)}, nil
 }
 
 // score returns the mean mapped SIG, BAK and OVRL of a 16 kHz clip.
@@ -139,15 +119,15 @@ func (d *dnsmos) score(x []float32) ([3]float64, error) {
 		for i, v := range x[w[0] : w[0]+dnsmosWindow] {
 			binary.LittleEndian.PutUint32(d.buf[4*i:], math.Float32bits(v))
 		}
-		if _, err := d.in.Write(d.buf); err != nil {
-			return nan, d.failed(err)
+		if _, err := d.node.In.Write(d.buf); err != nil {
+			return nan, d.node.End(err)
 		}
 	}
 	var sum [3]float64
 	var raw [dnsmosRawBytes]byte
 	for range windows {
-		if _, err := io.ReadFull(d.out, raw[:]); err != nil {
-			return nan, d.failed(err)
+		if _, err := io.ReadFull(d.node.Out, raw[:]); err != nil {
+			return nan, d.node.End(err)
 		}
 		var r [3]float64
 		for i := range r {
@@ -163,26 +143,5 @@ func (d *dnsmos) score(x []float32) ([3]float64, error) {
 	return sum, nil
 }
 
-// failed ends the Node process after an I/O error and wraps the error with
-// what Node said on stderr (read only once the process is gone, as the
-// exec package writes it from another goroutine until then).
-func (d *dnsmos) failed(err error) error {
-	d.in.Close()
-	d.cmd.Wait()
-	if msg := strings.TrimSpace(d.stderr.String()); msg != "" {
-		return fmt.Errorf("DNSMOS (node): %v: %s", err, msg)
-	}
-	return fmt.Errorf("DNSMOS (node): %w", err)
-}
-
 // close ends the Node process.
-func (d *dnsmos) close() error {
-	d.in.Close()
-	if err := d.cmd.Wait(); err != nil {
-		if msg := strings.TrimSpace(d.stderr.String()); msg != "" {
-			return fmt.Errorf("DNSMOS (node): %v: %s", err, msg)
-		}
-		return fmt.Errorf("DNSMOS (node): %w", err)
-	}
-	return nil
-}
+func (d *dnsmos) close() error { return d.node.End(nil) }

@@ -132,38 +132,27 @@ func (m *fileMic) AudioRecord(p prop.Media) (audio.Reader, error) {
 // makeChunk returns x, copied to every channel, as a chunk of m's type.
 func (m *fileMic) makeChunk(x []float32) wave.Audio {
 	info := wave.ChunkInfo{Len: len(x), Channels: m.channels, SamplingRate: m.rate}
+	var a wave.EditableAudio
 	switch m.format {
 	case int16Interleaved:
-		a := wave.NewInt16Interleaved(info)
-		for i, v := range x {
-			for ch := range m.channels {
-				a.SetInt16(i, ch, wave.Int16Sample(clip.Int16(v)))
-			}
-		}
-		return a
+		a = wave.NewInt16Interleaved(info)
 	case float32Interleaved:
-		a := wave.NewFloat32Interleaved(info)
-		for i, v := range x {
-			for ch := range m.channels {
-				a.SetFloat32(i, ch, wave.Float32Sample(v))
-			}
-		}
-		return a
+		a = wave.NewFloat32Interleaved(info)
 	case int16NonInterleaved:
-		a := wave.NewInt16NonInterleaved(info)
-		for i, v := range x {
-			for ch := range m.channels {
-				a.SetInt16(i, ch, wave.Int16Sample(clip.Int16(v)))
-			}
-		}
-		return a
+		a = wave.NewInt16NonInterleaved(info)
 	default: // float32NonInterleaved, checked by newFileMic
-		a := wave.NewFloat32NonInterleaved(info)
-		for i, v := range x {
-			for ch := range m.channels {
-				a.SetFloat32(i, ch, wave.Float32Sample(v))
-			}
-		}
-		return a
+		a = wave.NewFloat32NonInterleaved(info)
 	}
+	isInt16 := m.format == int16Interleaved || m.format == int16NonInterleaved
+	for i, v := range x {
+		// A sample of the chunk's own type, which Set stores as it is.
+		var s wave.Sample = wave.Float32Sample(v)
+		if isInt16 {
+			s = wave.Int16Sample(clip.Int16(v))
+		}
+		for ch := range m.channels {
+			a.Set(i, ch, s)
+		}
+	}
+	return a
 }

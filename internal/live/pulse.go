@@ -157,6 +157,7 @@ func (p *Pulse) OpenDuplex(cfg StreamConfig, cb Callback) (Stream, error) {
 	}
 	// One frame more than a buffer: the drift corrector may repeat one.
 	s.outBytes = make([]byte, 4*(len(s.out)+cfg.OutputChannels))
+	s.silence = make([]byte, 4*len(s.out))
 	chunkOut := uint32(4 * len(s.out))
 	// The queue in whole buffers, at least PulseQueue.
 	queue := uint32(math.Ceil(PulseQueue.Seconds() * float64(cfg.SampleRate) / float64(cfg.FramesPerBuffer)))
@@ -210,13 +211,15 @@ type pulseStream struct {
 
 	in, out           []float32
 	inBytes, outBytes []byte
-	have              int // bytes of inBytes filled
+	silence           []byte // a buffer of it, for the drift corrector
+	have              int    // bytes of inBytes filled
 	underflows        uint64
 	overflows         uint64
 	writeErr          error
 	rate              int
 	// adjust is the drift corrector's order to the audio goroutine: frames
-	// to leave out (positive) or repeat (negative), one per buffer.
+	// to leave out (positive) or repeat (negative), one per buffer, or a
+	// whole buffer at a time where a buffer or more is to go or come.
 	adjust      atomic.Int64
 	removed     atomic.Int64  // frames left out, less those repeated
 	stop, drift chan struct{} // Close closes stop; the corrector, drift
@@ -265,6 +268,12 @@ func (s *pulseStream) process() {
 		n -= s.outCh
 		s.adjust.Add(-1)
 		s.removed.Add(1)
+	case a <= -frames: // far too little queued: play a buffer of silence first
+		if err := s.play.Write(s.silence); err != nil && s.writeErr == nil {
+			s.writeErr = err
+		}
+		s.adjust.Add(frames)
+		s.removed.Add(-frames)
 	case a < 0: // it shrank: play the last frame twice
 		copy(s.outBytes[4*n:], s.outBytes[4*(n-s.outCh):4*n])
 		n += s.outCh
@@ -290,13 +299,18 @@ func (s *pulseStream) process() {
 // audio goroutine leaves out or repeats single frames, one per buffer,
 // until it is back. A mean over a time in which the playback queue ran dry
 // is thrown away: the sink's positions jump then, and one such reading
-// would move the mean. Between devices of one clock, as null sinks are, it
-// never acts, and the delay never moves.
+// would move the mean. Between devices of one clock, as PulseAudio's null
+// sinks are, it never acts, and the delay never moves. A step of driftStep
+// or more, seen twice running, is undone at once, a buffer at a time.
 const (
 	driftInterval = 500 * time.Millisecond
 	driftReadings = 16 // 8 s
 	driftSettle   = 2 * time.Second
 	driftLimit    = 2 * time.Millisecond
+	// driftStep is how far the delay must jump to count as a step, acted
+	// on after two readings (see driftJudge): half the queue, so that
+	// neither the sink's blocks nor a host's stall set it off.
+	driftStep = PulseQueue / 2
 )
 
 // correctDrift runs until Close.
@@ -305,7 +319,11 @@ func (s *pulseStream) correctDrift() {
 	t := time.NewTicker(driftInterval)
 	defer t.Stop()
 	start := time.Now()
-	judge := driftJudge{limit: driftLimit.Seconds() * float64(s.rate)}
+	judge := driftJudge{
+		limit:   driftLimit.Seconds() * float64(s.rate),
+		step:    driftStep.Seconds() * float64(s.rate),
+		nominal: float64(s.play.Attr().Target) / float64(4*s.outCh),
+	}
 	underflows := s.play.Underflows()
 	for {
 		select {
@@ -328,18 +346,33 @@ func (s *pulseStream) correctDrift() {
 }
 
 // driftJudge decides from delay readings [frames] when the delay has moved
-// for good.
+// for good: slowly, by drift, or at once, by a step.
+//
+// A step is what a server does when it loses its place: PipeWire runs each
+// null sink on a timer of its own, and after the machine stalls the two
+// timers may resume a block apart, or the sink may read past everything
+// queued. With no prebuffering the sink then keeps reading ahead of what
+// hush writes, and without a correction the output would stay silent for
+// good. Two readings in a row a step away from the delay the stream
+// started with, on the same side, are acted on at once.
 type driftJudge struct {
 	limit    float64 // [frames]
+	step     float64 // [frames]
+	nominal  float64 // the delay expected before the first mean [frames]
 	readings []float64
 	baseline float64
 	haveBase bool
-	moved    int64 // the last mean's move beyond limit, 0 if none
+	moved    int64   // the last mean's move beyond limit, 0 if none
+	stepped  float64 // the last reading's move beyond step, 0 if none
 }
 
 // add takes one reading, and whether the queue ran dry since the last; it
 // returns the frames to leave out (positive) or repeat (negative), or 0.
 func (j *driftJudge) add(reading float64, ranDry bool) int64 {
+	if moved := j.stepFrom(reading); moved != 0 {
+		j.discard()
+		return moved
+	}
 	if ranDry {
 		j.discard()
 		return 0
@@ -368,6 +401,27 @@ func (j *driftJudge) add(reading float64, ranDry bool) int64 {
 	}
 	j.moved = 0
 	return moved
+}
+
+// stepFrom returns the move to undo when reading is the second in a row a
+// step away from the delay the stream started with, on the same side.
+func (j *driftJudge) stepFrom(reading float64) int64 {
+	ref := j.nominal
+	if j.haveBase {
+		ref = j.baseline
+	}
+	moved := reading - ref
+	if j.step <= 0 || math.Abs(moved) <= j.step {
+		j.stepped = 0
+		return 0
+	}
+	if j.stepped == 0 || (moved > 0) != (j.stepped > 0) {
+		j.stepped = moved
+		return 0
+	}
+	mean := (moved + j.stepped) / 2
+	j.stepped = 0
+	return int64(math.Round(mean))
 }
 
 // discard forgets the readings of the mean being taken.

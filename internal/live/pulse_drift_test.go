@@ -48,3 +48,22 @@ func TestDriftJudgeDiscardsMeansOverUnderflows(t *testing.T) {
 	assert.Zero(t, feedJudge(&j, driftReadings-1, 1200, false), "the mean starts again after the underflow")
 	assert.Equal(t, int64(200), j.add(1200, false))
 }
+
+func TestDriftJudgeUndoesAStepAtOnce(t *testing.T) {
+	j := driftJudge{limit: 96, step: 720, nominal: 1440}
+	// Before the first mean, the delay the stream started with is the
+	// nominal one: the sink read past all that was queued.
+	assert.Zero(t, j.add(-300, false), "one reading is not yet a step")
+	assert.Equal(t, int64(-1750), j.add(-320, true), "the second is, underflow or not: repeat the frames it lost")
+	assert.Zero(t, feedJudge(&j, driftReadings, 1000, false), "the first mean is the baseline")
+	assert.Zero(t, j.add(2000, false))
+	assert.Zero(t, j.add(500, false), "a step the other way is not the same step")
+	assert.Zero(t, j.add(1100, false), "back")
+	assert.Zero(t, j.add(1900, false))
+	assert.Equal(t, int64(920), j.add(1940, false), "leave out what it gained")
+}
+
+func TestDriftJudgeWithoutAStepLimitTakesNoSteps(t *testing.T) {
+	j := driftJudge{limit: 96}
+	assert.Zero(t, feedJudge(&j, 3, -5000, false))
+}

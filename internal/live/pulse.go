@@ -348,17 +348,18 @@ func (s *pulseStream) correctDrift() {
 // driftJudge decides from delay readings [frames] when the delay has moved
 // for good: slowly, by drift, or at once, by a step.
 //
-// A step is what a server does when it loses its place: PipeWire runs each
-// null sink on a timer of its own, and after the machine stalls the two
-// timers may resume a block apart, or the sink may read past everything
-// queued. With no prebuffering the sink then keeps reading ahead of what
-// hush writes, and without a correction the output would stay silent for
-// good. Two readings in a row a step away from the delay the stream
-// started with, on the same side, are acted on at once.
+// A step is a jump no clock drift makes. On PipeWire, after the machine
+// stalled, the sink once read past everything hush had queued (the delay
+// measured 6 to 9 ms short of the frames' arrival): with no prebuffering
+// the sink then keeps reading ahead of what hush writes, and the output
+// stays silent for good. Two readings in a row a step away from the first
+// mean, on the same side, are acted on at once; before there is a mean,
+// two readings below zero, the queue run out for good, bring it back to
+// the nominal delay.
 type driftJudge struct {
 	limit    float64 // [frames]
 	step     float64 // [frames]
-	nominal  float64 // the delay expected before the first mean [frames]
+	nominal  float64 // the delay to restore before the first mean [frames]
 	readings []float64
 	baseline float64
 	haveBase bool
@@ -404,13 +405,15 @@ func (j *driftJudge) add(reading float64, ranDry bool) int64 {
 }
 
 // stepFrom returns the move to undo when reading is the second in a row a
-// step away from the delay the stream started with, on the same side.
+// step away from the first mean, on the same side, or before there is one,
+// the second in a row below zero.
 func (j *driftJudge) stepFrom(reading float64) int64 {
-	ref := j.nominal
+	var moved float64
 	if j.haveBase {
-		ref = j.baseline
+		moved = reading - j.baseline
+	} else if reading < 0 {
+		moved = reading - j.nominal
 	}
-	moved := reading - ref
 	if j.step <= 0 || math.Abs(moved) <= j.step {
 		j.stepped = 0
 		return 0

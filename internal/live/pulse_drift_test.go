@@ -51,8 +51,9 @@ func TestDriftJudgeDiscardsMeansOverUnderflows(t *testing.T) {
 
 func TestDriftJudgeUndoesAStepAtOnce(t *testing.T) {
 	j := driftJudge{limit: 96, step: 720, nominal: 1440}
-	// Before the first mean, the delay the stream started with is the
-	// nominal one: the sink read past all that was queued.
+	// Before the first mean only a queue run out for good is a step: the
+	// delay the stream settles at may be well below the nominal one.
+	assert.Zero(t, feedJudge(&j, 3, 500, false), "short of the nominal delay, but not below zero")
 	assert.Zero(t, j.add(-300, false), "one reading is not yet a step")
 	assert.Equal(t, int64(-1750), j.add(-320, true), "the second is, underflow or not: repeat the frames it lost")
 	assert.Zero(t, feedJudge(&j, driftReadings, 1000, false), "the first mean is the baseline")

@@ -63,6 +63,34 @@ def folded_tensors(model: GainNet):
         return {k: v.detach().float().cpu().numpy() for k, v in out.items()}
 
 
+def read_tensors(path: str) -> dict:
+    """Reads a file write_tensors wrote, as numpy arrays by name."""
+    with open(path, "rb") as f:
+        if f.read(len(MAGIC)) != MAGIC:
+            raise ValueError(f"{path}: not a weights file")
+        (count,) = struct.unpack("<I", f.read(4))
+        out = {}
+        for _ in range(count):
+            (nlen,) = struct.unpack("<H", f.read(2))
+            name = f.read(nlen).decode()
+            (ndim,) = struct.unpack("<B", f.read(1))
+            shape = struct.unpack("<%dI" % ndim, f.read(4 * ndim))
+            size = int(np.prod(shape)) if shape else 1
+            out[name] = np.frombuffer(f.read(4 * size), dtype="<f4").reshape(shape).copy()
+        return out
+
+
+def load_folded(model: GainNet, tensors: dict):
+    """Loads weights as folded_tensors gave them: the normalisation stays
+    folded into the input layer, so the model's mean and std become 0 and
+    1."""
+    with torch.no_grad():
+        model.mean.zero_()
+        model.std.fill_(1)
+        for name, p in model.named_parameters():
+            p.copy_(torch.from_numpy(tensors[name]))
+
+
 def write_tensors(path: str, tensors: dict):
     """Writes tensors in the format internal/nn.ReadTensors parses."""
     with open(path, "wb") as f:

@@ -7,9 +7,12 @@ import unittest
 import numpy as np
 import torch
 
-from model import GainNet
-from train import (THIRD_OCTAVES, envelope_loss, input_stats, loss_fn, pick_device, reference_blas,
-                   residual_loss, stoi_loss, third_octave_pool)
+import os
+import tempfile
+
+from model import GainNet, folded_tensors, load_folded, read_tensors, write_tensors
+from train import (THIRD_OCTAVES, envelope_loss, input_stats, loss_fn, pause_loss, pick_device,
+                   reference_blas, residual_loss, stoi_loss, third_octave_pool)
 
 BANDS = 32
 
@@ -198,6 +201,46 @@ class GainLossTest(unittest.TestCase):
         for gamma in (0.5, 0.25):
             ratio[gamma] = self.gain_loss(pause + 0.05, pause, gamma) / self.gain_loss(loud + 0.05, loud, gamma)
         self.assertGreater(ratio[0.25], ratio[0.5])
+
+
+class PauseLossTest(unittest.TestCase):
+    def setUp(self):
+        _, self.gains = example()
+        # Speech labels following the example's on/off envelope.
+        self.speech = (self.gains.mean(-1) > 0.4).float()
+
+    def test_only_gain_above_the_ideal_in_pauses_costs(self):
+        self.assertEqual(pause_loss(self.gains, self.gains, self.speech).item(), 0)
+        self.assertEqual(pause_loss(0.5 * self.gains, self.gains, self.speech).item(), 0, "cutting costs nothing")
+        self.assertGreater(pause_loss((self.gains + 0.1).clamp(max=1), self.gains, self.speech).item(), 0)
+
+    def test_speech_frames_count_for_nothing(self):
+        pred = self.gains.clone()
+        pred[self.speech > 0.5] = 1  # too open, but only where there is speech
+        self.assertEqual(pause_loss(pred, self.gains, self.speech).item(), 0)
+
+    def test_more_noise_left_costs_more(self):
+        little = pause_loss((self.gains + 0.05).clamp(max=1), self.gains, self.speech).item()
+        much = pause_loss((self.gains + 0.3).clamp(max=1), self.gains, self.speech).item()
+        self.assertGreater(much, little)
+
+
+class FoldedWeightsTest(unittest.TestCase):
+    def test_loading_folded_weights_gives_the_same_network(self):
+        torch.manual_seed(0)
+        model = GainNet(3 * BANDS, BANDS, 16)
+        model.mean.uniform_(-1, 1)
+        model.std.uniform_(0.5, 2)
+        feats, _ = example(frames=20)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "gainnet.bin")
+            write_tensors(path, folded_tensors(model))
+            loaded = GainNet(3 * BANDS, BANDS, 16)
+            load_folded(loaded, read_tensors(path))
+        with torch.no_grad():
+            want, _ = model(feats)
+            got, _ = loaded(feats)
+        self.assertLess((want - got).abs().max().item(), 1e-5)
 
 
 if __name__ == "__main__":

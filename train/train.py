@@ -18,7 +18,7 @@ import time
 import numpy as np
 import torch
 
-from model import GainNet, folded_tensors, write_tensors
+from model import GainNet, folded_tensors, load_folded, read_tensors, write_tensors
 
 
 def load(data):
@@ -120,6 +120,17 @@ def residual_loss(pred_g, gains, feats, floor_db=45.0):
     return (mask * excess ** 2).sum() / mask.sum().clamp(min=1)
 
 
+def pause_loss(pred_g, gains, speech, gamma=0.25):
+    """The noise let through in speech pauses (frames the clean speech
+    labels silent): how far the gain exceeds the ideal one there, compared
+    as gains to the power gamma (a low gamma weighs gains near zero, the
+    noise a listener hears between words, more). Gains at or below the
+    ideal cost nothing: no speech can be cut where there is none."""
+    mask = (gains >= 0).float() * (speech < 0.5).float().unsqueeze(-1)
+    d = torch.relu(torch.pow(pred_g + 1e-6, gamma) - torch.pow(gains.clamp(min=0) + 1e-6, gamma))
+    return (mask * d * d).sum() / mask.sum().clamp(min=1)
+
+
 def loss_fn(pred_g, pred_v, gains, speech, cut_weight=2.0, gamma=0.5):
     mask = (gains >= 0).float()
     t = gains.clamp(min=0)
@@ -213,6 +224,12 @@ def main():
                     help="weight of the residual-noise term: noise left above the clean speech, in decades")
     ap.add_argument("--residual-floor-db", type=float, default=45.0,
                     help="level below the mean clean band energy under which residual noise is not counted [dB]")
+    ap.add_argument("--pause-weight", type=float, default=0.0,
+                    help="weight of the pause term: gain above the ideal in frames without speech")
+    ap.add_argument("--pause-gamma", type=float, default=0.25,
+                    help="compression of the gains in the pause term")
+    ap.add_argument("--init", default="",
+                    help="a weights file (gainnet.bin) to start from instead of random weights")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--device", default="cpu",
@@ -247,9 +264,12 @@ def main():
     val_idx, train_idx = order[:val], order[val:]
 
     model = GainNet(meta["features"], meta["bands"], args.hidden, args.deltas)
-    mean, std = input_stats(model, feats, train_idx)
-    model.mean.copy_(torch.from_numpy(mean))
-    model.std.copy_(torch.from_numpy(std))
+    if args.init:
+        load_folded(model, read_tensors(args.init))
+    else:
+        mean, std = input_stats(model, feats, train_idx)
+        model.mean.copy_(torch.from_numpy(mean))
+        model.std.copy_(torch.from_numpy(std))
 
     # Cut streams into sequences of --seq frames.
     t = meta["frames"] // args.seq * args.seq
@@ -268,6 +288,8 @@ def main():
         loss, gl, vl = loss_fn(pg, pv, g, v, args.cut_weight, args.gamma)
         if args.residual_weight != 0:
             loss = loss + args.residual_weight * residual_loss(pg, g, f, args.residual_floor_db)
+        if args.pause_weight != 0:
+            loss = loss + args.pause_weight * pause_loss(pg, g, v, args.pause_gamma)
         el = sl = None
         if args.envelope_weight != 0 or report:
             el = envelope_loss(pg, g, f, pool)

@@ -247,6 +247,7 @@ func runPulseEndToEnd(t *testing.T, noisy, clean []float32) pulseRun {
 		f := wav.Format{SampleRate: pulseTestRate, Channels: 1, Encoding: wav.Float, BitsPerSample: 32}
 		require.NoError(t, wav.WriteFile(filepath.Join(dir, "mic.wav"), m, f))
 		require.NoError(t, wav.WriteFile(filepath.Join(dir, "out.wav"), out, f))
+		require.NoError(t, wav.WriteFile(filepath.Join(dir, "talker.wav"), noisy, f))
 	}
 
 	// The microphone recording is the noisy signal, whose first

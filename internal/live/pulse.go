@@ -306,7 +306,11 @@ const (
 	driftInterval = 500 * time.Millisecond
 	driftReadings = 16 // 8 s
 	driftSettle   = 2 * time.Second
-	driftLimit    = 2 * time.Millisecond
+	// driftLimit lies above two of PipeWire's 256-frame blocks (10.7 ms):
+	// its position reports move by about a block when nothing audible
+	// does, and a 2 ms limit followed such a move. 100 ppm of real drift
+	// takes two minutes to reach it.
+	driftLimit = 12 * time.Millisecond
 	// driftStep is how far the delay must jump to count as a step, acted
 	// on after two readings (see driftJudge): half the queue, so that
 	// neither the sink's blocks nor a host's stall set it off.

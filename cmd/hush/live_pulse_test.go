@@ -98,7 +98,7 @@ func TestLivePulseEndToEnd(t *testing.T) {
 		}
 		t.Logf("hush live said:\n%s", lastLines(r.stderr, 3))
 		assert.LessOrEqual(t, r.spread, pulseTestRate/1000, "the delay moved by %d samples", r.spread)
-		assert.LessOrEqual(t, r.gaps, r.serverStalls, "gaps of 1 ms or more in the output after the first second, more than the server's stalls")
+		assert.LessOrEqual(t, r.gaps, r.serverStalls, "dropouts (gaps of 1 ms or more, those less than 100 ms apart as one) in the output after the first second, more than the server's stalls")
 		assert.GreaterOrEqual(t, r.sisdrAfter-r.sisdrBefore, 4.0, "SI-SDR %.2f → %.2f dB", r.sisdrBefore, r.sisdrAfter)
 		assert.Less(t, r.cpu, liveCPUBound, "hush live used %.1f%% of a core", 100*r.cpu)
 		// What hush says its latency is, is near what the test measures:
@@ -288,7 +288,9 @@ func runPulseEndToEnd(t *testing.T, noisy, clean []float32) pulseRun {
 	require.Greater(t, r.windows, 100, "too few windows with speech to judge")
 	r.spread = hi - lo
 	// No dropouts: no gap of digital silence while the talker talks.
-	r.gaps = livetest.SilentRuns(out, judged, at+n, pulseTestRate/1000)
+	// A server that stalls may fill one dropout in two pieces: gaps less
+	// than 100 ms apart are one dropout.
+	r.gaps = livetest.SilentRuns(out, judged, at+n, pulseTestRate/1000, pulseTestRate/10)
 	r.delay = time.Duration((dated + float64(total)) / pulseTestRate * float64(time.Second))
 	est := out[at+skip : at+n]
 	r.sisdrBefore, r.sisdrAfter = metrics.SISDR(clean[skip:n], noisy[skip:n]), metrics.SISDR(clean[skip:n], est)

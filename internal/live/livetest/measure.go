@@ -92,16 +92,22 @@ func WindowDelays(early, late []float32, lag, window, search int, minRMS float64
 }
 
 // SilentRuns counts the runs of at least minRun exact zeros in x[from:to]:
-// the gaps a sound server fills in when a stream runs dry.
-func SilentRuns(x []float32, from, to, minRun int) int {
+// the gaps a sound server fills in when a stream runs dry. A run that
+// starts less than apart samples after the last one ended counts with it,
+// as one dropout: the server may fill one dropout in two pieces.
+func SilentRuns(x []float32, from, to, minRun, apart int) int {
 	runs, run := 0, 0
-	for _, v := range x[from:to] {
+	lastEnd := -apart // index after the last run's last zero
+	for i, v := range x[from:to] {
 		if v != 0 {
 			run = 0
 			continue
 		}
-		if run++; run == minRun {
-			runs++
+		if run++; run >= minRun {
+			if run == minRun && i+1-run-lastEnd >= apart {
+				runs++
+			}
+			lastEnd = i + 1
 		}
 	}
 	return runs

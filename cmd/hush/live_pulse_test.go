@@ -229,16 +229,16 @@ func runPulseEndToEnd(t *testing.T, noisy, clean []float32) pulseRun {
 	named := func(name string) func(pulse.Device) bool {
 		return func(d pulse.Device) bool { return d.Name == name }
 	}
-	var sinks, srcs []pulse.Device
 	assert.Eventually(t, func() bool {
-		if sinks, err = c.Sinks(); err != nil {
+		sinks, err := c.Sinks()
+		if err != nil {
 			return false
 		}
-		if srcs, err = c.Sources(); err != nil {
-			return false
-		}
-		return !slices.ContainsFunc(sinks, named(live.VirtualMicSink)) && !slices.ContainsFunc(srcs, named(live.VirtualMicSource))
+		srcs, err := c.Sources()
+		return err == nil && !slices.ContainsFunc(sinks, named(live.VirtualMicSink)) && !slices.ContainsFunc(srcs, named(live.VirtualMicSource))
 	}, 2*time.Second, 50*time.Millisecond, "hush left %s or %s behind", live.VirtualMicSink, live.VirtualMicSource)
+	sinks, err := c.Sinks()
+	require.NoError(t, err)
 	assert.True(t, slices.ContainsFunc(sinks, named(mic)), "hush removed the test's microphone %s too", mic)
 	m, out := micRec.samples(), outRec.samples()
 	r.longestStall = micRec.longestWait()

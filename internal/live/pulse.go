@@ -300,8 +300,8 @@ func (s *pulseStream) process() {
 // until it is back. A mean over a time in which the playback queue ran dry
 // is thrown away: the sink's positions jump then, and one such reading
 // would move the mean. Between devices of one clock, as PulseAudio's null
-// sinks are, it never acts, and the delay never moves. A step of driftStep
-// or more, seen twice running, is undone at once, a buffer at a time.
+// sinks are, it never acts, and the delay never moves. A step of more than
+// driftStep, seen twice running, is undone at once, a buffer at a time.
 const (
 	driftInterval = 500 * time.Millisecond
 	driftReadings = 16 // 8 s

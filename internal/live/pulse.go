@@ -112,9 +112,8 @@ func (p *Pulse) Devices() ([]DeviceInfo, error) {
 
 // PulseQueue is how much denoised audio the playback stream keeps queued
 // in the server: the slack for the audio goroutine, or the server, being
-// late. 30 ms held the end-to-end test without a gap on a 2-core machine
-// whose load average was 12; a stall longer than that loses audio but
-// never moves the delay.
+// late. A stall longer than that loses audio; on PulseAudio it leaves the
+// delay where it was, and PipeWire has moved it by a block (5.3 ms).
 const PulseQueue = 30 * time.Millisecond
 
 // OpenDuplex opens a record stream on the input and a playback stream on
@@ -180,6 +179,7 @@ func (p *Pulse) OpenDuplex(cfg StreamConfig, cb Callback) (Stream, error) {
 		return nil, fmt.Errorf("%w: %v", ErrNoDevice, err)
 	}
 	s.rate = cfg.SampleRate
+	s.queueBytes = int(queue * chunkOut)
 	s.stop = make(chan struct{})
 	s.drift = make(chan struct{})
 	s.rec, err = p.c.NewRecordStream(pulse.StreamConfig{
@@ -217,6 +217,7 @@ type pulseStream struct {
 	overflows         uint64
 	writeErr          error
 	rate              int
+	queueBytes        int // silence queued at the start; see Start
 	// adjust is the drift corrector's order to the audio goroutine: frames
 	// to leave out (positive) or repeat (negative), one per buffer, or a
 	// whole buffer at a time where a buffer or more is to go or come.
@@ -326,7 +327,7 @@ func (s *pulseStream) correctDrift() {
 	judge := driftJudge{
 		limit:   driftLimit.Seconds() * float64(s.rate),
 		step:    driftStep.Seconds() * float64(s.rate),
-		nominal: float64(s.play.Attr().Target) / float64(4*s.outCh),
+		nominal: float64(s.queueBytes / (4 * s.outCh)),
 	}
 	underflows := s.play.Underflows()
 	for {
@@ -434,11 +435,15 @@ func (j *driftJudge) stepFrom(reading float64) int64 {
 // discard forgets the readings of the mean being taken.
 func (j *driftJudge) discard() { j.readings = j.readings[:0] }
 
-// Start queues the target amount of silence for playback, then starts
-// both streams: the first buffer recorded then arrives with that much
-// still queued ahead of it, which sets the delay.
+// Start queues PulseQueue of silence for playback, then starts both
+// streams: the first buffer recorded then arrives with about that much
+// still queued ahead of it, which sets the delay. It is hush's own queue,
+// not the target the server granted: PulseAudio and PipeWire both granted
+// about 20 ms of the 30 asked for, counting the rest as the sink's
+// latency, and with 20 ms queued hush's output on PipeWire ran dry where a
+// recorded packet came 5 ms late.
 func (s *pulseStream) Start() error {
-	silence := make([]byte, s.play.Attr().Target)
+	silence := make([]byte, s.queueBytes)
 	if err := s.play.Write(silence); err != nil {
 		return err
 	}
@@ -483,7 +488,7 @@ func (s *pulseStream) MeasureLatency() (path, in, out time.Duration, err error) 
 			break
 		}
 	}
-	queued := int64(s.play.Attr().Target) / int64(4*s.outCh)
+	queued := int64(s.queueBytes / (4 * s.outCh))
 	frames := queued - s.removed.Load() + rl.Written/int64(4*s.inCh) - pl.Read/int64(4*s.outCh)
 	// The two positions were taken at two moments, as far apart as this
 	// goroutine was late between the queries (tens of milliseconds on a
@@ -497,7 +502,7 @@ func (s *pulseStream) MeasureLatency() (path, in, out time.Duration, err error) 
 // stream, and on the output side the playback queue plus the sink's.
 func (s *pulseStream) DeviceLatency() (in, out time.Duration) {
 	spec := s.play.Spec()
-	queued := time.Duration(s.play.Attr().Target) * time.Second / time.Duration(4*int(spec.Channels)*int(spec.Rate))
+	queued := time.Duration(s.queueBytes) * time.Second / time.Duration(4*int(spec.Channels)*int(spec.Rate))
 	return s.rec.DeviceLatency(), queued + s.play.DeviceLatency()
 }
 

@@ -91,12 +91,14 @@ func WindowDelays(early, late []float32, lag, window, search int, minRMS float64
 	return out
 }
 
-// SilentRuns counts the runs of at least minRun exact zeros in x[from:to]:
-// the gaps a sound server fills in when a stream runs dry. A run that
-// starts less than apart samples after the last one ended counts with it,
-// as one dropout: the server may fill one dropout in two pieces.
-func SilentRuns(x []float32, from, to, minRun, apart int) int {
-	runs, run := 0, 0
+// SilentRuns finds the runs of at least minRun exact zeros in x[from:to],
+// the gaps a sound server fills in when a stream runs dry, and returns
+// where each starts in x. A run that starts less than apart samples after
+// the last one ended counts with it, as one dropout: the server may fill
+// one dropout in two pieces.
+func SilentRuns(x []float32, from, to, minRun, apart int) []int {
+	var starts []int
+	run := 0
 	lastEnd := -apart // index after the last run's last zero
 	for i, v := range x[from:to] {
 		if v != 0 {
@@ -105,10 +107,10 @@ func SilentRuns(x []float32, from, to, minRun, apart int) int {
 		}
 		if run++; run >= minRun {
 			if run == minRun && i+1-run-lastEnd >= apart {
-				runs++
+				starts = append(starts, from+i+1-run)
 			}
 			lastEnd = i + 1
 		}
 	}
-	return runs
+	return starts
 }

@@ -66,13 +66,14 @@ func TestSilentRuns(t *testing.T) {
 	clear(x[100:148]) // 48 zeros: a run
 	clear(x[500:520]) // 20: too short
 	clear(x[900:1000])
-	assert.Equal(t, 2, SilentRuns(x, 0, len(x), 48, 1))
-	assert.Equal(t, 1, SilentRuns(x, 0, 800, 48, 1))
-	assert.Zero(t, SilentRuns(x, 200, 800, 48, 1))
+	assert.Equal(t, []int{100, 900}, SilentRuns(x, 0, len(x), 48, 1))
+	assert.Equal(t, []int{100}, SilentRuns(x, 0, 800, 48, 1))
+	assert.Empty(t, SilentRuns(x, 200, 800, 48, 1))
+	assert.Equal(t, []int{920}, SilentRuns(x, 920, len(x), 48, 1), "a run cut by from starts there")
 	// Runs less than apart samples after the last one are the same dropout.
 	clear(x[200:260])
-	assert.Equal(t, 3, SilentRuns(x, 0, len(x), 48, 1))
-	assert.Equal(t, 2, SilentRuns(x, 0, len(x), 48, 53), "200 is 52 after 148")
-	assert.Equal(t, 3, SilentRuns(x, 0, len(x), 48, 52))
-	assert.Equal(t, 1, SilentRuns(x, 0, len(x), 48, 1000))
+	assert.Equal(t, []int{100, 200, 900}, SilentRuns(x, 0, len(x), 48, 1))
+	assert.Equal(t, []int{100, 900}, SilentRuns(x, 0, len(x), 48, 53), "200 is 52 after 148")
+	assert.Equal(t, []int{100, 200, 900}, SilentRuns(x, 0, len(x), 48, 52))
+	assert.Equal(t, []int{100}, SilentRuns(x, 0, len(x), 48, 1000))
 }

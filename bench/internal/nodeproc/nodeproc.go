@@ -36,6 +36,7 @@ type Process struct {
 	name   string
 	cmd    *exec.Cmd
 	stderr bytes.Buffer
+	ended  bool
 }
 
 // Start runs node with script and args; name says what the program is in
@@ -62,8 +63,13 @@ func Start(name, script string, args ...string) (*Process, error) {
 // if that went well and cause is nil; otherwise cause joined with how the
 // program exited, naming the program and adding what it said on stderr
 // (read only once it is gone: exec writes it from another goroutine until
-// then).
+// then). Once the program has ended, End returns cause alone: a caller
+// may end a program that a failed request has ended already.
 func (p *Process) End(cause error) error {
+	if p.ended {
+		return cause
+	}
+	p.ended = true
 	p.In.Close()
 	err := errors.Join(cause, p.cmd.Wait())
 	if err == nil {

@@ -50,7 +50,8 @@ every output channel.
 
 While it runs, one status line shows the input and output levels, the
 speech probability, how much noise is removed and the counts of overflows
-and underflows (xruns). Keys:
+and underflows (xruns); when stderr is not a terminal, a line is logged
+every 5 s and at once after each overflow or underflow. Keys:
   b or space   bypass on/off, to hear the difference
   1 2 3        gentle, balanced, aggressive
   + -          one step stronger, gentler

@@ -147,7 +147,8 @@ type Console struct {
 	Keys io.Reader
 	// Status receives the status line, and Live says it is a terminal:
 	// the line is redrawn in place every Interval. Otherwise a line is
-	// written every LogInterval.
+	// written every LogInterval, and within an Interval of an overflow or
+	// underflow, so that a log dates each dropout.
 	Status io.Writer
 	Live   bool
 	// Width, if positive, is the terminal's width: a live line is cut to
@@ -201,7 +202,8 @@ func (s *Session) Run(ctx context.Context, c Console) error {
 		defer close(stopMeasure)
 		go func() { measured <- s.measureLatency(m, stopMeasure) }()
 	}
-	last := s.engine.Meters().Callbacks
+	logged := s.engine.Meters() // as of the last line logged
+	last := logged.Callbacks
 	lastChange, lastLog := time.Now(), time.Now()
 	drawn := false
 	endLine := func() {
@@ -237,9 +239,9 @@ func (s *Session) Run(ctx context.Context, c Console) error {
 			case c.Live:
 				fmt.Fprintf(c.Status, "\r%s\x1b[K", fit(StatusLine(m), c.Width-1))
 				drawn = true
-			case now.Sub(lastLog) >= logInterval:
+			case now.Sub(lastLog) >= logInterval || m.Overflows != logged.Overflows || m.Underflows != logged.Underflows:
 				fmt.Fprintln(c.Status, StatusLine(m))
-				lastLog = now
+				lastLog, logged = now, m
 			}
 		}
 	}

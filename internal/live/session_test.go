@@ -317,3 +317,43 @@ func TestRawTerminalOnAFile(t *testing.T) {
 	assert.False(t, ok, "a file is no terminal")
 	restore()
 }
+
+// Written to a log, the status comes every LogInterval, and at once after
+// an underflow.
+func TestRunLogsEachUnderflow(t *testing.T) {
+	fake := &livetest.Backend{
+		DeviceList: devices(),
+		Pace:       time.Millisecond,
+		Flags: func(i int) live.StreamFlags {
+			if i == 100 {
+				return live.OutputUnderflow
+			}
+			return 0
+		},
+	}
+	s, err := live.Open(fake, live.Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	var status bytes.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		errc <- s.Run(ctx, live.Console{Status: &syncWriter{w: &status}, Interval: 5 * time.Millisecond, LogInterval: time.Hour})
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for s.Engine().Meters().Callbacks < 300 {
+		require.True(t, time.Now().Before(deadline), "timed out waiting for callbacks")
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	require.NoError(t, <-errc)
+	lines := strings.Split(strings.TrimSpace(status.String()), "\n")
+	var logged []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "in ") {
+			logged = append(logged, l)
+		}
+	}
+	require.Len(t, logged, 1, "one line, for the underflow: %q", lines)
+	assert.True(t, strings.HasSuffix(logged[0], "xruns 0/1"), logged[0])
+}

@@ -92,11 +92,11 @@ const maxServerStalls = 5
 // a block (PipeWire) or about one 5 ms buffer (PulseAudio, once in eight
 // runs on the CI machine), so a run in which the delay moved only where
 // the server was late or left a gap does not judge the delay; a move
-// elsewhere is hush's and fails. A
-// run like that, a run with more than maxServerStalls stalls (serverStall
-// or more), or one in which the test's own talker ran dry, cannot judge
-// hush: the test then tries again, up to three times, and skips saying so
-// if the machine never gave it a fair run. The server may move the test's
+// elsewhere is hush's and fails. A run like that, a run with more than
+// maxServerStalls stalls (serverStall or more), or one in which the
+// test's own talker ran dry, cannot judge hush: the test then tries
+// again, up to three times, and skips saying so if the machine never gave
+// it a fair run. The server may move the test's
 // own path from the talker to the microphone too (PipeWire did, by a
 // block, when it stalled); the SI-SDR is measured against the clean
 // speech as the microphone carried it.
@@ -174,8 +174,10 @@ type pulseRun struct {
 	mangled bool
 	// delay from the microphone to the virtual microphone; spread of the
 	// lag over the windows with speech [samples]; whether it moved where
-	// the server was late, and how often elsewhere; gaps of silence not
-	// where the server was late, and those that were.
+	// the server was late, and how often elsewhere; gaps of silence where
+	// hush's stream ran dry and the server was not late (hush's), those
+	// where the server was late, and those where hush's stream had not run
+	// dry.
 	delay                   time.Duration
 	windows, spread         int
 	unclearWindows          int // windows with speech too unlike hush's to date

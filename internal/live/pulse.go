@@ -327,7 +327,7 @@ func (s *pulseStream) correctDrift() {
 	judge := driftJudge{
 		limit:   driftLimit.Seconds() * float64(s.rate),
 		step:    driftStep.Seconds() * float64(s.rate),
-		nominal: float64(s.queueBytes / (4 * s.outCh)),
+		nominal: float64(s.queueFrames()),
 	}
 	underflows := s.play.Underflows()
 	for {
@@ -488,8 +488,7 @@ func (s *pulseStream) MeasureLatency() (path, in, out time.Duration, err error) 
 			break
 		}
 	}
-	queued := int64(s.queueBytes / (4 * s.outCh))
-	frames := queued - s.removed.Load() + rl.Written/int64(4*s.inCh) - pl.Read/int64(4*s.outCh)
+	frames := int64(s.queueFrames()) - s.removed.Load() + rl.Written/int64(4*s.inCh) - pl.Read/int64(4*s.outCh)
 	// The two positions were taken at two moments, as far apart as this
 	// goroutine was late between the queries (tens of milliseconds on a
 	// loaded machine): date the write position to the read position's
@@ -497,6 +496,9 @@ func (s *pulseStream) MeasureLatency() (path, in, out time.Duration, err error) 
 	frames += int64(pl.At.Sub(rl.At).Seconds() * float64(s.rate))
 	return time.Duration(frames) * time.Second / time.Duration(s.rate), rl.Source, pl.Sink, nil
 }
+
+// queueFrames is the silence queued at the start, in frames.
+func (s *pulseStream) queueFrames() int { return s.queueBytes / (4 * s.outCh) }
 
 // DeviceLatency reports the source's latency as configured for the
 // stream, and on the output side the playback queue plus the sink's.

@@ -44,7 +44,7 @@ On Linux hush talks to PulseAudio or PipeWire's pulse server itself; a
 build with the portaudio tag also has PortAudio (macOS, Windows, ALSA,
 JACK). The denoiser adds %[1]v and a buffer %[2]v; the playback queue
 and the devices come on top, and hush prints the whole delay it measures
-two seconds in. It runs at the devices' own sample rate (%[3]d to %[4]d
+about five seconds in, once the streams have settled. It runs at the devices' own sample rate (%[3]d to %[4]d
 Hz); a stereo microphone is mixed to mono and the denoised mono goes to
 every output channel.
 

@@ -267,10 +267,12 @@ func readKeys(r io.Reader, actions chan<- Action, stop <-chan struct{}) {
 	}
 }
 
-// The delay is measured once the streams have settled, as the mean of
-// several measurements, since each is off by up to a device's block.
+// The delay is measured once the streams have settled and the PulseAudio
+// backend has topped up a queue that started short (by about 3.2 s; see
+// driftShort), as the mean of several measurements, since each is off by
+// up to a device's block.
 const (
-	latencyMeasureAfter = time.Second
+	latencyMeasureAfter = 3500 * time.Millisecond
 	latencyMeasureEvery = 125 * time.Millisecond
 	latencyMeasurements = 16
 )

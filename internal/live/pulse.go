@@ -302,11 +302,12 @@ func (s *pulseStream) process() {
 // is thrown away: the sink's positions jump then, and one such reading
 // would move the mean. Between devices of one clock, as PulseAudio's null
 // sinks are, it never acts, and the delay never moves. A step of more than
-// driftStep, seen twice running, is undone at once, a buffer at a time.
+// driftStep, seen twice running, is undone at once, a buffer at a time;
+// so is a queue that is short (see driftShort).
 const (
 	driftInterval = 500 * time.Millisecond
 	driftReadings = 16 // 8 s
-	driftSettle   = 2 * time.Second
+	driftSettle   = time.Second
 	// driftLimit lies above two of PipeWire's 256-frame blocks (10.7 ms):
 	// its position reports move by about a block when nothing audible
 	// does, and a 2 ms limit followed such a move. 100 ppm of real drift
@@ -316,6 +317,16 @@ const (
 	// on after two readings (see driftJudge): half the queue, so that
 	// neither the sink's blocks nor a host's stall set it off.
 	driftStep = PulseQueue / 2
+	// driftShort is how far below PulseQueue the delay must be, in
+	// driftTopUpFor, for the queue to count as short and be topped up. On
+	// PipeWire the streams settled between 0 and 6.4 ms below it where
+	// they held, and 9.5 to 25.5 ms below it where the output then ran dry
+	// every second or so for the whole run: PipeWire had read ahead of
+	// hush's queue before the first recorded packet came. Later a top-up
+	// would move the delay in the middle of a call; only a queue run out
+	// is topped up then, and a step undone.
+	driftShort    = PulseQueue / 4
+	driftTopUpFor = 3 * time.Second
 )
 
 // correctDrift runs until Close.
@@ -328,6 +339,7 @@ func (s *pulseStream) correctDrift() {
 		limit:   driftLimit.Seconds() * float64(s.rate),
 		step:    driftStep.Seconds() * float64(s.rate),
 		nominal: float64(s.queueFrames()),
+		short:   driftShort.Seconds() * float64(s.rate),
 	}
 	underflows := s.play.Underflows()
 	for {
@@ -340,8 +352,11 @@ func (s *pulseStream) correctDrift() {
 		u := s.play.Underflows()
 		ran := u != underflows
 		underflows = u
+		if time.Since(start) >= driftTopUpFor {
+			judge.short = 0
+		}
 		if err != nil || time.Since(start) < driftSettle || s.adjust.Load() != 0 {
-			judge.discard()
+			judge.skip()
 			continue
 		}
 		if adjust := judge.add(path.Seconds()*float64(s.rate), ran); adjust != 0 {
@@ -351,32 +366,44 @@ func (s *pulseStream) correctDrift() {
 }
 
 // driftJudge decides from delay readings [frames] when the delay has moved
-// for good: slowly, by drift, or at once, by a step.
+// for good: slowly, by drift, or at once, by a step, or when the queue is
+// too short to hold.
 //
 // A step is a jump no clock drift makes. On PipeWire, after the machine
 // stalled, the sink once read past everything hush had queued (the delay
 // measured 6 to 9 ms short of the frames' arrival): with no prebuffering
 // the sink then keeps reading ahead of what hush writes, and the output
 // stays silent for good. Two readings in a row a step away from the first
-// mean, on the same side, are acted on at once; before there is a mean,
-// two readings below zero, the queue run out for good, bring it back to
-// the nominal delay.
+// mean, on the same side, are acted on at once.
+//
+// A short queue is one more than short below nominal in two readings in a
+// row, or with short 0, one run out (below zero) in two readings in a row:
+// it is topped up to nominal at once, since a stream that starts short
+// stays short, and runs dry whenever a recorded packet comes late. The
+// next mean is then the baseline.
 type driftJudge struct {
-	limit    float64 // [frames]
-	step     float64 // [frames]
-	nominal  float64 // the delay to restore before the first mean [frames]
-	readings []float64
-	baseline float64
-	haveBase bool
-	moved    int64   // the last mean's move beyond limit, 0 if none
-	stepped  float64 // the last reading's move beyond step, 0 if none
+	limit     float64 // [frames]
+	step      float64 // [frames]; 0: no steps
+	nominal   float64 // the delay queued at the start [frames]
+	short     float64 // [frames]; 0: top-ups of a queue run out only
+	readings  []float64
+	baseline  float64
+	haveBase  bool
+	moved     int64   // the last mean's move beyond limit, 0 if none
+	stepped   float64 // the last reading's move beyond step, 0 if none
+	lastShort float64 // the last reading's shortfall if it was short, or 0
 }
 
 // add takes one reading, and whether the queue ran dry since the last; it
 // returns the frames to leave out (positive) or repeat (negative), or 0.
 func (j *driftJudge) add(reading float64, ranDry bool) int64 {
 	if moved := j.stepFrom(reading); moved != 0 {
-		j.discard()
+		j.skip()
+		return moved
+	}
+	if moved := j.topUp(reading); moved != 0 {
+		j.skip()
+		j.haveBase, j.moved = false, 0
 		return moved
 	}
 	if ranDry {
@@ -410,16 +437,10 @@ func (j *driftJudge) add(reading float64, ranDry bool) int64 {
 }
 
 // stepFrom returns the move to undo when reading is the second in a row a
-// step away from the first mean, on the same side, or before there is one,
-// the second in a row below zero.
+// step away from the first mean, on the same side.
 func (j *driftJudge) stepFrom(reading float64) int64 {
-	var moved float64
-	if j.haveBase {
-		moved = reading - j.baseline
-	} else if reading < 0 {
-		moved = reading - j.nominal
-	}
-	if j.step <= 0 || math.Abs(moved) <= j.step {
+	moved := reading - j.baseline
+	if !j.haveBase || j.step <= 0 || math.Abs(moved) <= j.step {
 		j.stepped = 0
 		return 0
 	}
@@ -432,8 +453,34 @@ func (j *driftJudge) stepFrom(reading float64) int64 {
 	return int64(math.Round(mean))
 }
 
+// topUp returns the frames to repeat when reading is the second short one
+// in a row.
+func (j *driftJudge) topUp(reading float64) int64 {
+	last := j.lastShort
+	j.lastShort = 0
+	floor := 0.0
+	if j.short > 0 {
+		floor = j.nominal - j.short
+	}
+	if reading >= floor {
+		return 0
+	}
+	if last == 0 {
+		j.lastShort = reading - j.nominal
+		return 0
+	}
+	return int64(math.Round((reading - j.nominal + last) / 2))
+}
+
 // discard forgets the readings of the mean being taken.
 func (j *driftJudge) discard() { j.readings = j.readings[:0] }
+
+// skip forgets the readings of the mean being taken and those that a step
+// or a top-up would follow on.
+func (j *driftJudge) skip() {
+	j.discard()
+	j.stepped, j.lastShort = 0, 0
+}
 
 // Start queues PulseQueue of silence for playback, then starts both
 // streams: the first buffer recorded then arrives with about that much

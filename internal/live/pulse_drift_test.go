@@ -51,20 +51,41 @@ func TestDriftJudgeDiscardsMeansOverUnderflows(t *testing.T) {
 
 func TestDriftJudgeUndoesAStepAtOnce(t *testing.T) {
 	j := driftJudge{limit: 96, step: 720, nominal: 1440}
-	// Before the first mean only a queue run out for good is a step: the
-	// delay the stream settles at may be well below the nominal one.
-	assert.Zero(t, feedJudge(&j, 3, 500, false), "short of the nominal delay, but not below zero")
-	assert.Zero(t, j.add(-300, false), "one reading is not yet a step")
-	assert.Equal(t, int64(-1750), j.add(-320, true), "the second is, underflow or not: repeat the frames it lost")
+	assert.Zero(t, feedJudge(&j, 2, 5000, true), "before the first mean there is nothing to step from")
 	assert.Zero(t, feedJudge(&j, driftReadings, 1000, false), "the first mean is the baseline")
-	assert.Zero(t, j.add(2000, false))
+	assert.Zero(t, j.add(2000, false), "one reading is not yet a step")
 	assert.Zero(t, j.add(500, false), "a step the other way is not the same step")
 	assert.Zero(t, j.add(1100, false), "back")
 	assert.Zero(t, j.add(1900, false))
 	assert.Equal(t, int64(920), j.add(1940, false), "leave out what it gained")
+	assert.Zero(t, j.add(200, true))
+	assert.Equal(t, int64(-810), j.add(180, true), "repeat what it lost")
+}
+
+func TestDriftJudgeTopsUpAShortStartAtOnce(t *testing.T) {
+	j := driftJudge{limit: 96, nominal: 1440, short: 360}
+	assert.Zero(t, feedJudge(&j, 3, 1200, false), "short of the nominal delay, but by less than short")
+	assert.Zero(t, j.add(900, false), "one short reading is not yet a short queue")
+	assert.Zero(t, j.add(1300, false), "the next was not short")
+	assert.Zero(t, j.add(980, false))
+	assert.Equal(t, int64(-480), j.add(940, false), "two short readings in a row, run dry or not: repeat what is missing")
+	assert.Zero(t, j.add(-300, false))
+	assert.Equal(t, int64(-1750), j.add(-320, false), "a queue run out for good is short too")
+}
+
+func TestDriftJudgeTopsUpOnlyWhileAllowed(t *testing.T) {
+	j := driftJudge{limit: 96, nominal: 1440, short: 360}
+	assert.Zero(t, j.add(1000, true))
+	j.short = 0 // as correctDrift does after driftTopUpFor
+	assert.Zero(t, feedJudge(&j, 4, 1000, true), "short, but the time for top-ups is over")
+	assert.Zero(t, j.add(-300, true))
+	assert.Equal(t, int64(-1750), j.add(-320, true), "but for a queue run out")
+	assert.Zero(t, feedJudge(&j, driftReadings, 1000, false), "the first mean is the baseline")
+	assert.Zero(t, feedJudge(&j, driftReadings, 1000, false))
 }
 
 func TestDriftJudgeWithoutAStepLimitTakesNoSteps(t *testing.T) {
 	j := driftJudge{limit: 96}
-	assert.Zero(t, feedJudge(&j, 3, -5000, false))
+	feedJudge(&j, driftReadings, 1000, false)
+	assert.Zero(t, feedJudge(&j, 3, 5000, false))
 }

@@ -320,7 +320,7 @@ const (
 	// driftShort is how far below PulseQueue the delay must be, in
 	// driftTopUpFor, for the queue to count as short and be topped up. On
 	// PipeWire the streams settled between 0 and 6.4 ms below it where
-	// they held, and 9.5 to 25.5 ms below it where the output then ran dry
+	// they held, and 9.5 to 26.5 ms below it where the output then ran dry
 	// every second or so for the whole run: PipeWire had read ahead of
 	// hush's queue before the first recorded packet came. Later a top-up
 	// would move the delay in the middle of a call; only a queue run out

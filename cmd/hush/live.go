@@ -44,9 +44,9 @@ On Linux hush talks to PulseAudio or PipeWire's pulse server itself; a
 build with the portaudio tag also has PortAudio (macOS, Windows, ALSA,
 JACK). The denoiser adds %[1]v and a buffer %[2]v; the playback queue
 and the devices come on top, and hush prints the whole delay it measures
-about five seconds in, once the streams have settled. It runs at the devices' own sample rate (%[3]d to %[4]d
-Hz); a stereo microphone is mixed to mono and the denoised mono goes to
-every output channel.
+about five seconds in, once the streams have settled. It runs at the
+devices' own sample rate (%[3]d to %[4]d Hz); a stereo microphone is mixed
+to mono and the denoised mono goes to every output channel.
 
 While it runs, one status line shows the input and output levels, the
 speech probability, how much noise is removed and the counts of overflows

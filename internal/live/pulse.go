@@ -550,8 +550,7 @@ func (s *pulseStream) queueFrames() int { return s.queueBytes / (4 * s.outCh) }
 // DeviceLatency reports the source's latency as configured for the
 // stream, and on the output side the playback queue plus the sink's.
 func (s *pulseStream) DeviceLatency() (in, out time.Duration) {
-	spec := s.play.Spec()
-	queued := time.Duration(s.queueBytes) * time.Second / time.Duration(4*int(spec.Channels)*int(spec.Rate))
+	queued := time.Duration(s.queueFrames()) * time.Second / time.Duration(s.rate)
 	return s.rec.DeviceLatency(), queued + s.play.DeviceLatency()
 }
 
